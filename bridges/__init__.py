@@ -1,0 +1,1 @@
+"""Import/export bridges: spreadsheet resources and jobs, the ERP connector, outbox and inbox."""

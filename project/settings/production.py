@@ -1,0 +1,15 @@
+"""Production: refuses to start while a required variable is missing."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. Production refuses to start without it: generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'` and set it in the "
+        "environment."
+    )
+
+DEBUG = False

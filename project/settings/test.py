@@ -1,0 +1,27 @@
+"""The test suite: fast hashing, tasks run inline, mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import HUEY, SECRET_KEY, VAR_DIR
+
+DEBUG = False
+SECRET_KEY = SECRET_KEY or "django-insecure-atelier-tests-only"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks run inline, in memory; tests of the real queues build their own huey (tests/project).
+HUEY = {**HUEY, "immediate": True}
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+DEMO_DATA_ALLOWED = True
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class StoresConfig(AppConfig):
+    name = "project.stores"
+    label = "stores"
+    verbose_name = "Stores"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,92 @@
+"""Demo stores in Seoul, Kyiv and New York, and the demo users' memberships."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from project.accounts.demo import DEMO_USERS
+from project.stores.choices import Currency, Weekday
+from project.stores.models import Holiday, OpeningHours, Store, StoreMembership
+
+T = datetime.time
+WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
+
+DEMO_STORES = [
+    {
+        "code": "SEL-01",
+        "name": "Seoul Cheongdam",
+        "country": "KR",
+        "time_zone": "Asia/Seoul",
+        "currency": Currency.KRW,
+        "languages": ["ko", "en"],
+        "hours": [(day, T(10, 30), T(20, 0)) for day in [*WEEKDAYS, Weekday.SATURDAY]]
+        + [(Weekday.SUNDAY, T(11, 0), T(19, 0))],
+        "holidays": [
+            (datetime.date(2026, 12, 25), "Christmas"),
+            (datetime.date(2027, 1, 1), "New Year's Day"),
+            (datetime.date(2027, 2, 6), "Seollal"),
+        ],
+    },
+    {
+        "code": "KBP-01",
+        "name": "Kyiv Horodetskoho",
+        "country": "UA",
+        "time_zone": "Europe/Kyiv",
+        "currency": Currency.UAH,
+        "languages": ["uk", "en"],
+        # Closed for lunch on weekdays: two intervals a day.
+        "hours": [(day, T(10, 0), T(14, 0)) for day in WEEKDAYS]
+        + [(day, T(15, 0), T(19, 0)) for day in WEEKDAYS]
+        + [(Weekday.SATURDAY, T(11, 0), T(17, 0))],
+        "holidays": [
+            (datetime.date(2026, 12, 25), "Christmas"),
+            (datetime.date(2027, 1, 1), "New Year's Day"),
+        ],
+    },
+    {
+        "code": "NYC-01",
+        "name": "New York Madison Avenue",
+        "country": "US",
+        "time_zone": "America/New_York",
+        "currency": Currency.USD,
+        "languages": ["en"],
+        "hours": [(day, T(10, 0), T(19, 0)) for day in [*WEEKDAYS, Weekday.SATURDAY]]
+        + [(Weekday.SUNDAY, T(12, 0), T(18, 0))],
+        "holidays": [
+            (datetime.date(2026, 11, 26), "Thanksgiving"),
+            (datetime.date(2026, 12, 25), "Christmas"),
+            (datetime.date(2027, 1, 1), "New Year's Day"),
+        ],
+    },
+]
+
+
+def seed(*, log) -> None:
+    stores = {}
+    for spec in DEMO_STORES:
+        store, _created = Store.objects.update_or_create(
+            code=spec["code"],
+            defaults={
+                key: spec[key] for key in ("name", "country", "time_zone", "currency", "languages")
+            }
+            | {"is_active": True},
+        )
+        store.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(store=store, weekday=day, opens=opens, closes=closes, sort_order=index)
+            for index, (day, opens, closes) in enumerate(spec["hours"])
+        )
+        store.holidays.all().delete()
+        Holiday.objects.bulk_create(
+            Holiday(store=store, date=date, name=name, sort_order=index)
+            for index, (date, name) in enumerate(spec["holidays"])
+        )
+        stores[store.code] = store
+        log(f"  store {store}")
+
+    User = get_user_model()
+    for username, *_rest, store_codes in DEMO_USERS:
+        user = User.objects.get(username=username)
+        StoreMembership.objects.filter(user=user).exclude(store__code__in=store_codes).delete()
+        for code in store_codes:
+            StoreMembership.objects.get_or_create(user=user, store=stores[code])

@@ -1,0 +1,139 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+from project.stores.choices import Currency, Weekday
+from project.stores.scoping import StoreScopedQuerySet
+
+
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Store(ClusterableModel):
+    """A boutique or workshop: its data is seen only by its members (see ``scoping``)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                _("Use capital letters, digits and dashes, e.g. SEL-01."),
+            )
+        ],
+        help_text=_("Short code used in references and ERP exchanges, e.g. SEL-01."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO code, e.g. KR."))],
+        help_text=_("ISO 3166 two-letter code, e.g. KR, UA, US."),
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=_time_zone_choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_("Languages customers are served in, the first one being the default."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    store_field = "pk"
+    objects = StoreScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        permissions = [("access_all_stores", _("Can see the data of every store"))]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        super().clean()
+        known = {code for code, _name in settings.LANGUAGES}
+        unknown = [code for code in self.languages or [] if code not in known]
+        if unknown:
+            raise ValidationError(
+                {"languages": _("Unknown language code(s): %s.") % ", ".join(unknown)}
+            )
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class OpeningHours(Orderable):
+    """One opening interval on a weekday; a day with a lunch break has two rows."""
+
+    store = ParentalKey(Store, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="stores_openinghours_closes_after_opens",
+                violation_error_message=_("Closing time must be after opening time."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Holiday(Orderable):
+    """A day the store is closed: SLA clocks do not run on it."""
+
+    store = ParentalKey(Store, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "date"], name="stores_holiday_unique_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class StoreMembership(models.Model):
+    """Makes a user one of a store's people: they see that store's data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships"
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    store_field = "store"
+    objects = StoreScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("store membership")
+        verbose_name_plural = _("store memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "store"], name="stores_membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.store.code}"

@@ -1,0 +1,47 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from project.stores import views
+from project.stores.forms import StoreForm
+from project.stores.models import Store
+
+
+class StoreViewSet(ModelViewSet):
+    model = Store
+    icon = "site"
+    menu_label = _("Stores")
+    menu_order = 900
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    list_display = ["code", "name", "country", "time_zone", "currency", "is_active"]
+    list_filter = ["country", "currency", "is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+    index_view_class = views.ScopedIndexView
+    edit_view_class = views.ScopedEditView
+    delete_view_class = views.ScopedDeleteView
+    inspect_view_class = views.ScopedInspectView
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
+                    FieldRowPanel([FieldPanel("country"), FieldPanel("currency")]),
+                    FieldPanel("time_zone"),
+                    FieldPanel("languages"),
+                    FieldPanel("is_active"),
+                ],
+                heading=_("Store"),
+            ),
+            InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Interval")),
+            InlinePanel("holidays", heading=_("Holidays"), label=_("Holiday")),
+        ],
+        base_form_class=StoreForm,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_store_viewset():
+    return StoreViewSet("stores")

@@ -1,0 +1,1 @@
+"""Onboarding: courses and lessons, enrolments, quizzes on the forms engine, certificates."""
