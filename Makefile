@@ -18,6 +18,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check + Django checks"
 	@echo "make format  ruff format and safe fixes"
 	@echo "make bench   run every benchmark in bench/"
+	@echo "make test-browser  only the browser tests;  make migrations  new migrations;  make clean"
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

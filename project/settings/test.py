@@ -1,10 +1,13 @@
 """The test suite: fast hashing, tasks run inline, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import HUEY, SECRET_KEY, VAR_DIR
+from .base import DATABASES, HUEY, SECRET_KEY, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = SECRET_KEY or "django-insecure-atelier-tests-only"
+
+# Persistent connections would outlive the live server's threads and block dropping the test DB.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

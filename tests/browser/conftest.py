@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 # Flags that keep Chromium quiet on a machine without outside network, running as root.
@@ -64,6 +65,8 @@ def browser(chromium_path, monkeypatch):
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Queries made by the test while Playwright's loop ran used their own connection.
+        connections.close_all()
 
 
 @pytest.fixture
