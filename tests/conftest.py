@@ -1,5 +1,10 @@
 import pytest
 from django.test import Client
+from hypothesis import settings
+
+# Properties are about behaviour, not speed: a loaded CI machine must not fail them on time.
+settings.register_profile("atelier", deadline=None)
+settings.load_profile("atelier")
 
 
 @pytest.fixture

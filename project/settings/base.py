@@ -171,6 +171,20 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     },
 }
+# Case attachments: the largest file accepted and the content types (read from the bytes, not
+# the file name) that may be attached.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+ATTACHMENT_CONTENT_TYPES = env.list(
+    "ATTACHMENT_CONTENT_TYPES",
+    default=[
+        "application/pdf",
+        "image/heic",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "text/plain",
+    ],
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------------

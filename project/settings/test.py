@@ -1,5 +1,8 @@
 """The test suite: fast hashing, tasks run inline, mail kept in memory."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, HUEY, SECRET_KEY, VAR_DIR
 
@@ -20,8 +23,16 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
+# Uploads made by tests go to a throw-away directory, never into var/.
+_uploads = Path(tempfile.mkdtemp(prefix="atelier-test-uploads-"))
+MEDIA_ROOT = _uploads / "media"
+PRIVATE_MEDIA_ROOT = _uploads / "private"
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -1,0 +1,54 @@
+"""Shared set-up for benchmarks: Django on a throw-away PostgreSQL database.
+
+``BENCH_DATABASE_URL`` (default: the local PostgreSQL ``test`` database) names the server; the
+benchmark creates its own database beside it and drops it at the end, so it never touches real
+or test data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.test")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextlib.contextmanager
+def bench_database(name: str):
+    """Set Django up on a fresh database ``name`` (migrated), dropped when the block ends."""
+    import django
+    from django.conf import settings
+
+    settings.DATABASES["default"]["TEST"] = {"NAME": name}
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield connection
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def report(benchmark: str, figures: dict, targets: dict[str, tuple[str, bool]]) -> bool:
+    """Print the closing JSON line every benchmark ends with: its figures, each target's
+    description and whether it was met. Returns True when every target was met."""
+    line = {
+        "benchmark": benchmark,
+        **figures,
+        "targets": {name: description for name, (description, _met) in targets.items()},
+        "ok": {name: met for name, (_description, met) in targets.items()},
+    }
+    print(json.dumps(line, default=str))
+    return all(met for _description, met in targets.values())

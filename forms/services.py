@@ -1,0 +1,119 @@
+"""Writes of the forms engine."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from forms.builder import FormBuilder, UnsupportedFieldType, known_rule_names
+from forms.models import FormDefinition, FormField, FormVersion, rule_error_text
+from forms.rules import RuleError, parse_rule
+
+
+@transaction.atomic
+def form_publish(*, form: FormDefinition, actor) -> FormVersion:
+    """Freeze the form's saved fields as its next version and make that version live.
+
+    Raises ``ValidationError`` listing every problem, each naming the field's label (an
+    ``UnsupportedFieldType`` when one of them is a type the runtime cannot render yet). Publishing
+    a form whose fields did not change since its live version returns that version.
+    """
+    # Lock the form row so two designers publishing at once cannot take the same number.
+    form = FormDefinition.objects.select_for_update().get(pk=form.pk)
+    fields = list(form.fields.all())
+    form_validate_for_publish(form=form, fields=fields)
+
+    schema = [field.to_schema() for field in fields]
+    live = form.live_version
+    if live is not None and live.schema == schema:
+        return live
+
+    last = form.versions.aggregate(last=Max("number"))["last"] or 0
+    version = FormVersion.objects.create(
+        form=form, number=last + 1, created_by=actor, schema=schema
+    )
+    form.live_version = version
+    form.save(update_fields=["live_version", "updated_at"])
+    return version
+
+
+def form_validate_for_publish(
+    *, form: FormDefinition, fields: list[FormField] | None = None
+) -> None:
+    """Raise ``ValidationError`` with every reason the form (or the given fields, in their form
+    order) cannot be published."""
+    if fields is None:
+        fields = list(form.fields.all())
+    errors: list[str] = []
+    unsupported = False
+
+    if not any(field.takes_input for field in fields):
+        errors.append("Add at least one input field before publishing.")
+
+    seen: dict[str, FormField] = {}
+    earlier: list[dict] = []
+    all_names = {field.clean_name for field in fields}
+    for field in fields:
+        label = field.label or "(no label)"
+        if field.clean_name in seen:
+            errors.append(
+                f"“{label}” has the same name “{field.clean_name}” as "
+                f"“{seen[field.clean_name].label}”; rename one of them."
+            )
+        seen.setdefault(field.clean_name, field)
+
+        if not FormBuilder.supports(field.field_type):
+            unsupported = True
+            errors.append(
+                f"“{label}”: fields of type “{field.get_field_type_display()}” cannot be shown "
+                "yet; remove it or change its type."
+            )
+
+        for messages in field.get_problems().values():
+            errors.extend(f"“{label}”: {message}" for message in messages)
+
+        if field.condition.strip():
+            errors.extend(
+                f"“{label}”: {message}"
+                for message in _condition_problems(field, earlier, all_names)
+            )
+        earlier.append({"clean_name": field.clean_name, "field_type": field.field_type})
+
+    if errors:
+        error_class = UnsupportedFieldType if unsupported else ValidationError
+        raise error_class(errors)
+
+
+def _condition_problems(field: FormField, earlier: list[dict], all_names: set[str]) -> list[str]:
+    try:
+        rule = parse_rule(field.condition)
+    except RuleError:
+        return []  # reported by the field's own checks
+    known = known_rule_names(earlier)
+    earlier_names = {spec["clean_name"] for spec in earlier}
+    later = all_names - earlier_names
+    problems = []
+    for name in sorted(rule.names):
+        root = name.split(".", 1)[0]
+        if name in known:
+            continue
+        if root in known:
+            problems.append(f"the condition refers to “{name}”, which that field does not have.")
+        elif root in earlier_names:
+            problems.append(f"the condition refers to “{name}”, which takes no answer.")
+        elif root == field.clean_name:
+            problems.append(f"the condition refers to the field itself (“{name}”).")
+        elif root in later:
+            problems.append(
+                f"the condition refers to “{name}”, which comes after this field; "
+                "a condition may only use fields above it."
+            )
+        else:
+            problems.append(f"the condition refers to “{name}”, which is not a field of this form.")
+    if not problems:
+        try:
+            rule.validate(frozenset(known))
+        except RuleError as exc:
+            problems.append(f"the condition is invalid: {rule_error_text(exc)}")
+    return problems

@@ -1,0 +1,483 @@
+"""The builder, one field type at a time: what is accepted, how it is stored, what is refused."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from forms.builder import FormBuilder, UnsupportedFieldType, build_form
+from forms.choices import FieldType
+from tests.forms.factories import field_spec
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(spec: dict, value=None, *, data=None, files=None):
+    """Validate one field's answer; ``value`` is posted under the field's clean_name."""
+    if data is None:
+        data = {} if value is None else {spec["clean_name"]: value}
+    form = build_form([spec], data=data, files=files)
+    form.is_valid()
+    return form
+
+
+def stored(spec: dict, value=None, **kwargs):
+    form = submit(spec, value, **kwargs)
+    assert form.is_valid(), form.errors
+    data = form.get_data_for_storage()
+    assert json.loads(json.dumps(data)) == data, "stored data must be JSON-native"
+    return data[spec["clean_name"]]
+
+
+def errors(spec: dict, value=None, **kwargs) -> list[str]:
+    form = submit(spec, value, **kwargs)
+    assert not form.is_valid()
+    return form.errors[spec["clean_name"]]
+
+
+# --- Text -----------------------------------------------------------------------------------------
+
+
+def test_single_line_is_stored_stripped():
+    assert stored(field_spec(FieldType.SINGLE_LINE, "Name"), "  Jane Doe ") == "Jane Doe"
+
+
+def test_optional_single_line_left_empty_is_stored_as_empty_text():
+    assert stored(field_spec(FieldType.SINGLE_LINE, "Name", required=False), "") == ""
+
+
+def test_required_single_line_left_empty_is_refused():
+    assert errors(field_spec(FieldType.SINGLE_LINE, "Name"), "") == ["This field is required."]
+
+
+def test_single_line_length_limits_explain_the_count():
+    spec = field_spec(FieldType.SINGLE_LINE, "Code", min_length=3, max_length=5)
+
+    assert errors(spec, "ab") == ["Use at least 3 characters (you entered 2)."]
+    assert errors(spec, "abcdef") == ["Use at most 5 characters (you entered 6)."]
+    assert stored(spec, "abcd") == "abcd"
+
+
+def test_single_line_is_limited_to_255_characters_by_default():
+    spec = field_spec(FieldType.SINGLE_LINE, "Name")
+
+    assert errors(spec, "x" * 256) == ["Use at most 255 characters (you entered 256)."]
+
+
+def test_pattern_must_match_the_whole_answer_and_shows_the_designers_message():
+    spec = field_spec(
+        FieldType.SINGLE_LINE,
+        "Serial",
+        regex=r"[A-Z]{2}\d{6}",
+        regex_message="Two capital letters and six digits, e.g. AB123456.",
+    )
+
+    assert stored(spec, "AB123456") == "AB123456"
+    for partial in ("xAB123456", "AB1234567", "ab123456"):
+        assert errors(spec, partial) == ["Two capital letters and six digits, e.g. AB123456."]
+
+
+def test_pattern_without_message_has_a_generic_one():
+    spec = field_spec(FieldType.SINGLE_LINE, "Serial", regex=r"\d+")
+
+    assert errors(spec, "12a") == ["Enter a value in the expected format."]
+
+
+def test_multi_line_keeps_line_breaks():
+    spec = field_spec(FieldType.MULTI_LINE, "Description of the damage")
+
+    assert stored(spec, "Scratch on the bezel.\nCrown loose.") == (
+        "Scratch on the bezel.\nCrown loose."
+    )
+
+
+def test_multi_line_respects_its_maximum_length():
+    spec = field_spec(FieldType.MULTI_LINE, "Notes", max_length=20)
+
+    assert errors(spec, "x" * 21) == ["Use at most 20 characters (you entered 21)."]
+
+
+def test_script_in_text_is_stored_as_text_and_rendered_escaped():
+    spec = field_spec(FieldType.SINGLE_LINE, "Name", help_text="<b>as on your ID</b>")
+    script = "<script>alert(1)</script>"
+
+    assert stored(spec, script) == script
+    html = build_form([spec], initial={"name": script}).as_div()
+    assert "<script>" not in html
+    assert "&lt;b&gt;as on your ID&lt;/b&gt;" in html
+
+
+# --- E-mail and phone -----------------------------------------------------------------------------
+
+
+def test_email_is_accepted():
+    assert stored(field_spec(FieldType.EMAIL, "E-mail"), "jane@example.com") == "jane@example.com"
+
+
+@pytest.mark.parametrize("value", ["jane", "jane@", "jane@example", "@example.com"])
+def test_invalid_email_is_refused_with_an_example(value):
+    assert errors(field_spec(FieldType.EMAIL, "E-mail"), value) == [
+        "Enter an e-mail address such as name@example.com."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("+82 2 3456 7890", "+82234567890"),
+        ("+82 10-1234-5678", "+821012345678"),
+        ("0082 10 1234 5678", "+821012345678"),
+        ("+380 44 123 4567", "+380441234567"),
+        ("+33 (0)1 23 45 67 89", "+33123456789"),
+    ],
+)
+def test_phone_is_stored_in_e164(typed, e164):
+    assert stored(field_spec(FieldType.PHONE, "Phone"), typed) == e164
+
+
+@pytest.mark.parametrize("value", ["02 3456 7890", "+82 2 345", "+999 123 456", "call me"])
+def test_phone_without_country_code_or_invalid_is_refused(value):
+    assert errors(field_spec(FieldType.PHONE, "Phone"), value) == [
+        "Enter a phone number in international form, e.g. +82 2 3456 7890."
+    ]
+
+
+def test_optional_phone_left_empty_is_stored_as_empty_text():
+    assert stored(field_spec(FieldType.PHONE, "Phone", required=False), "") == ""
+
+
+# --- Numbers and money ----------------------------------------------------------------------------
+
+
+def test_number_is_stored_as_decimal_text():
+    spec = field_spec(FieldType.NUMBER, "Quantity")
+
+    assert stored(spec, "12.50") == "12.50"
+    assert stored(spec, "-3") == "-3"
+
+
+def test_optional_number_left_empty_is_stored_as_null():
+    assert stored(field_spec(FieldType.NUMBER, "Quantity", required=False), "") is None
+
+
+def test_number_limits_are_explained():
+    spec = field_spec(FieldType.NUMBER, "Quantity", min_value=1, max_value=10)
+
+    assert errors(spec, "0") == ["Enter a number of at least 1."]
+    assert errors(spec, "10.5") == ["Enter a number of at most 10."]
+    assert stored(spec, "10") == "10"
+
+
+@pytest.mark.parametrize("value", ["twelve", "12,5,0", "NaN", "Infinity"])
+def test_number_that_is_not_a_number_is_refused(value):
+    assert errors(field_spec(FieldType.NUMBER, "Quantity"), value) == [
+        "Enter a number such as 12 or 12.5."
+    ]
+
+
+def test_huge_number_is_refused_rather_than_stored():
+    assert errors(field_spec(FieldType.NUMBER, "Quantity"), "1e999999") == [
+        "Enter a number with at most 18 digits."
+    ]
+
+
+def money(spec, amount, currency=None):
+    data = {f"{spec['clean_name']}_amount": amount}
+    if currency is not None:
+        data[f"{spec['clean_name']}_currency"] = currency
+    return {"data": data}
+
+
+def test_money_is_stored_as_amount_text_with_the_currencys_decimals():
+    spec = field_spec(FieldType.MONEY, "Price")
+
+    assert stored(spec, **money(spec, "12.5", "EUR")) == {"amount": "12.50", "currency": "EUR"}
+    assert stored(spec, **money(spec, "15000", "KRW")) == {"amount": "15000", "currency": "KRW"}
+
+
+def test_money_refuses_more_decimals_than_the_currency_has():
+    spec = field_spec(FieldType.MONEY, "Price")
+
+    assert errors(spec, **money(spec, "1.234", "EUR")) == ["Euro amounts have at most 2 decimals."]
+    assert errors(spec, **money(spec, "15000.5", "KRW")) == [
+        "South Korean won amounts have no decimals."
+    ]
+
+
+def test_money_offers_only_the_designers_currencies_and_preselects_the_default():
+    spec = field_spec(FieldType.MONEY, "Price", choices="EUR\nUSD", default_value="USD")
+
+    assert errors(spec, **money(spec, "10", "KRW")) == ["Choose one of the currencies offered."]
+    html = build_form([spec]).as_div()
+    assert 'name="price_amount"' in html
+    assert '<option value="USD" selected>' in html
+    assert 'value="KRW"' not in html
+
+
+def test_money_needs_a_currency_when_there_is_no_default():
+    spec = field_spec(FieldType.MONEY, "Price", choices="EUR\nUSD")
+
+    assert errors(spec, **money(spec, "10", "")) == ["Choose the currency of the amount."]
+
+
+def test_money_with_a_single_currency_needs_no_choice():
+    spec = field_spec(FieldType.MONEY, "Price", choices="CHF")
+
+    assert stored(spec, **money(spec, "99")) == {"amount": "99.00", "currency": "CHF"}
+
+
+def test_required_money_without_amount_is_refused_even_with_a_currency():
+    spec = field_spec(FieldType.MONEY, "Price", default_value="EUR")
+
+    assert errors(spec, **money(spec, "", "EUR")) == ["This field is required."]
+
+
+def test_optional_money_without_amount_is_stored_as_null():
+    spec = field_spec(FieldType.MONEY, "Price", required=False, default_value="EUR")
+
+    assert stored(spec, **money(spec, "", "EUR")) is None
+
+
+def test_money_limits_and_bad_amounts_are_explained():
+    spec = field_spec(FieldType.MONEY, "Price", min_value=100, max_value="5000.5")
+
+    assert errors(spec, **money(spec, "99.99", "EUR")) == ["Enter an amount of at least 100 EUR."]
+    assert errors(spec, **money(spec, "5000.51", "EUR")) == [
+        "Enter an amount of at most 5000.5 EUR."
+    ]
+    assert errors(spec, **money(spec, "lots", "EUR")) == ["Enter an amount such as 12.50."]
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+
+def test_date_is_stored_in_iso_form():
+    assert stored(field_spec(FieldType.DATE, "Purchase date"), "2026-03-31") == "2026-03-31"
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "yesterday", "31.31.2026"])
+def test_invalid_date_is_refused_with_an_example(value):
+    assert errors(field_spec(FieldType.DATE, "Purchase date"), value) == [
+        "Enter a date such as 2026-03-31."
+    ]
+
+
+def test_datetime_is_stored_in_iso_form_with_its_time_zone():
+    spec = field_spec(FieldType.DATETIME, "Collected at")
+
+    assert stored(spec, "2026-03-31T14:30") == "2026-03-31T14:30:00Z"
+
+
+def test_invalid_datetime_is_refused_with_an_example():
+    assert errors(field_spec(FieldType.DATETIME, "Collected at"), "2026-03-31T25:00") == [
+        "Enter a date and time such as 2026-03-31 14:30."
+    ]
+
+
+# --- Checkbox and choices -------------------------------------------------------------------------
+
+
+def test_checkbox_is_stored_as_a_boolean():
+    spec = field_spec(FieldType.CHECKBOX, "Gift wrapping", required=False)
+
+    assert stored(spec, "on") is True
+    assert stored(spec, data={}) is False
+
+
+def test_required_checkbox_must_be_ticked():
+    spec = field_spec(FieldType.CHECKBOX, "I accept the repair terms")
+
+    assert errors(spec, data={}) == ["Tick this box to continue."]
+
+
+def test_checkbox_default_ticks_it():
+    spec = field_spec(FieldType.CHECKBOX, "Newsletter", required=False, default_value="yes")
+
+    assert "checked" in build_form([spec]).as_div()
+
+
+CHOICES = "Repair\nService\nEngraving"
+
+
+@pytest.mark.parametrize("field_type", [FieldType.DROPDOWN, FieldType.RADIO])
+def test_single_choice_is_stored_as_its_text(field_type):
+    assert stored(field_spec(field_type, "Request", choices=CHOICES), "Service") == "Service"
+
+
+@pytest.mark.parametrize("field_type", [FieldType.DROPDOWN, FieldType.RADIO])
+def test_single_choice_outside_the_list_is_refused(field_type):
+    assert errors(field_spec(field_type, "Request", choices=CHOICES), "Resale") == [
+        "Choose one of the options listed."
+    ]
+
+
+def test_dropdown_starts_with_an_empty_prompt():
+    spec = field_spec(FieldType.DROPDOWN, "Request", choices=CHOICES, placeholder="Pick one")
+
+    assert '<option value="" selected>Pick one</option>' in build_form([spec]).as_div()
+    assert errors(spec, "") == ["This field is required."]
+
+
+def test_multi_select_is_stored_as_a_list():
+    spec = field_spec(FieldType.MULTI_SELECT, "Services", choices=CHOICES)
+
+    assert stored(spec, data={"services": ["Repair", "Engraving"]}) == ["Repair", "Engraving"]
+
+
+def test_multi_select_outside_the_list_is_refused():
+    spec = field_spec(FieldType.MULTI_SELECT, "Services", choices=CHOICES)
+
+    assert errors(spec, data={"services": ["Repair", "Resale"]}) == [
+        "Choose one of the options listed."
+    ]
+
+
+def test_optional_multi_select_left_empty_is_stored_as_empty_list():
+    spec = field_spec(FieldType.MULTI_SELECT, "Services", choices=CHOICES, required=False)
+
+    assert stored(spec, data={}) == []
+
+
+def test_multi_select_default_ticks_its_choices():
+    spec = field_spec(
+        FieldType.MULTI_SELECT, "Services", choices=CHOICES, default_value="Repair\nEngraving"
+    )
+
+    assert build_form([spec])["services"].initial == ["Repair", "Engraving"]
+
+
+# --- Files ----------------------------------------------------------------------------------------
+
+
+def receipt_spec(**attributes):
+    return field_spec(FieldType.FILE, "Receipt", allowed_extensions="pdf, .JPG", **attributes)
+
+
+def test_file_of_an_allowed_type_is_accepted_and_described_for_storage():
+    upload = SimpleUploadedFile("receipt.PDF", b"%PDF-1.7 test", content_type="application/pdf")
+
+    assert stored(receipt_spec(), files={"receipt": upload}) == {"name": "receipt.PDF", "size": 13}
+
+
+def test_file_of_another_type_is_refused_naming_the_allowed_ones():
+    upload = SimpleUploadedFile("receipt.exe", b"MZ", content_type="application/octet-stream")
+
+    assert errors(receipt_spec(), files={"receipt": upload}) == [
+        "Files of type “exe” are not accepted here; upload one of: pdf, jpg."
+    ]
+
+
+def test_file_over_the_fields_size_limit_is_refused():
+    upload = SimpleUploadedFile("scan.jpg", b"x" * (1024 * 1024 + 512 * 1024))
+
+    assert errors(receipt_spec(max_upload_mb=1), files={"receipt": upload}) == [
+        "The file is 1.5 MB; files may be at most 1 MB."
+    ]
+
+
+def test_required_file_missing_is_refused():
+    assert errors(receipt_spec(), files={}) == ["This field is required."]
+
+
+def test_file_input_tells_the_browser_which_types_to_offer():
+    assert 'accept=".pdf,.jpg"' in build_form([receipt_spec()]).as_div()
+
+
+# --- Layout, unsupported types, the form as a whole -----------------------------------------------
+
+
+def test_heading_and_page_break_take_no_input_and_store_nothing():
+    schema = [
+        field_spec(FieldType.HEADING, "Your watch", help_text="As on the warranty card."),
+        field_spec(FieldType.SINGLE_LINE, "Model"),
+        field_spec(FieldType.PAGE_BREAK, "Step 2"),
+        field_spec(FieldType.SINGLE_LINE, "Serial"),
+    ]
+
+    form = build_form(schema, data={"model": "Tank", "serial": "AB123456"})
+
+    assert list(form.fields) == ["model", "serial"]
+    assert form.is_valid()
+    assert form.get_data_for_storage() == {"model": "Tank", "serial": "AB123456"}
+    assert [(spec["clean_name"], bound is not None) for spec, bound in form.iter_items()] == [
+        ("your_watch", False),
+        ("model", True),
+        ("step_2", False),
+        ("serial", True),
+    ]
+
+
+@pytest.mark.parametrize("field_type", [FieldType.IMAGE, FieldType.SIGNATURE, FieldType.LINE_ITEMS])
+def test_types_the_runtime_cannot_render_yet_are_refused_by_the_builder(field_type):
+    assert not FormBuilder.supports(field_type)
+    with pytest.raises(UnsupportedFieldType, match="Forms cannot show"):
+        build_form([field_spec(field_type, "Photo")])
+
+
+def test_every_implemented_type_is_supported():
+    implemented = set(FieldType) - {FieldType.IMAGE, FieldType.SIGNATURE, FieldType.LINE_ITEMS}
+
+    assert all(FormBuilder.supports(field_type) for field_type in implemented)
+
+
+def test_stored_data_of_a_whole_form_is_json_and_keyed_by_clean_name():
+    schema = [
+        field_spec(FieldType.SINGLE_LINE, "Customer name"),
+        field_spec(FieldType.PHONE, "Phone"),
+        field_spec(FieldType.MONEY, "Estimate", default_value="KRW"),
+        field_spec(FieldType.DATE, "Purchase date"),
+        field_spec(FieldType.CHECKBOX, "Under warranty", required=False),
+        field_spec(FieldType.MULTI_SELECT, "Services", choices=CHOICES),
+    ]
+    form = build_form(
+        schema,
+        data={
+            "customer_name": "Kim Min-jun",
+            "phone": "+82 10 1234 5678",
+            "estimate_amount": "350000",
+            "estimate_currency": "KRW",
+            "purchase_date": "2024-12-24",
+            "under_warranty": "on",
+            "services": ["Repair"],
+        },
+    )
+
+    assert form.is_valid(), form.errors
+    assert json.loads(json.dumps(form.get_data_for_storage())) == {
+        "customer_name": "Kim Min-jun",
+        "phone": "+821012345678",
+        "estimate": {"amount": "350000", "currency": "KRW"},
+        "purchase_date": "2024-12-24",
+        "under_warranty": True,
+        "services": ["Repair"],
+    }
+
+
+def test_stored_data_fills_the_form_again():
+    schema = [
+        field_spec(FieldType.MONEY, "Estimate"),
+        field_spec(FieldType.DATE, "Purchase date"),
+    ]
+    data = {"estimate": {"amount": "12.50", "currency": "EUR"}, "purchase_date": "2024-12-24"}
+
+    html = build_form(schema, initial=data).as_div()
+
+    assert 'name="estimate_amount" value="12.50"' in html
+    assert '<option value="EUR" selected>' in html
+    assert 'value="2024-12-24"' in html
+
+
+def test_prefix_namespaces_the_posted_names():
+    spec = field_spec(FieldType.SINGLE_LINE, "Name")
+
+    form = build_form([spec], data={"step-name": "Jane"}, prefix="step")
+
+    assert form.is_valid()
+    assert form.get_data_for_storage() == {"name": "Jane"}
+
+
+def test_invalid_form_refuses_to_give_data_for_storage():
+    form = build_form([field_spec(FieldType.SINGLE_LINE, "Name")], data={})
+
+    with pytest.raises(ValueError, match="valid, bound form"):
+        form.get_data_for_storage()

@@ -1,0 +1,146 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from forms.choices import FieldType
+from forms.models import FormField, FormVersion, FormVersionImmutable, clean_name_from_label
+from tests.forms.factories import FormDefinitionFactory, FormFieldFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clean_name_is_set_from_the_label_on_first_save():
+    field = FormFieldFactory(label="Serial no. (case back)")
+
+    assert field.clean_name == "serial_no_case_back"
+
+
+def test_clean_name_never_changes_when_the_label_does():
+    field = FormFieldFactory(label="Colour")
+
+    field.label = "Strap colour"
+    field.save()
+    field.refresh_from_db()
+
+    assert field.clean_name == "colour"
+
+
+def test_clean_name_is_made_unique_within_the_form():
+    form = FormDefinitionFactory()
+    names = [FormFieldFactory(form=form, label=label).clean_name for label in ("Colour",) * 3]
+
+    assert names == ["colour", "colour_2", "colour_3"]
+    assert FormFieldFactory(label="Colour").clean_name == "colour"  # another form
+
+
+def test_new_field_does_not_take_the_name_a_renamed_field_keeps():
+    form = FormDefinitionFactory()
+    old = FormFieldFactory(form=form, label="Colour")
+    old.label = "Shade"
+    old.save()
+
+    assert FormFieldFactory(form=form, label="Colour").clean_name == "colour_2"
+
+
+def test_fields_saved_with_the_form_get_names_in_order():
+    form = FormDefinitionFactory.build()
+    form.fields = [
+        FormField(label="Name", field_type=FieldType.SINGLE_LINE),
+        FormField(label="Name", field_type=FieldType.SINGLE_LINE),
+    ]
+
+    form.save()
+
+    assert list(form.fields.values_list("clean_name", flat=True)) == ["name", "name_2"]
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("Numéro de série", "numero_de_serie"),
+        ("E-mail address", "e_mail_address"),
+        ("  Spaces   and__underscores ", "spaces_and_underscores"),
+        ("2nd phone", "field_2nd_phone"),
+        ("보증서", "field"),
+        ("In", "in_field"),
+        ("Today", "today_field"),
+        ("x" * 100, "x" * 60),
+    ],
+)
+def test_clean_name_is_a_name_the_rule_language_can_use(label, name):
+    assert clean_name_from_label(label) == name
+
+
+def field_problems(**attributes) -> dict:
+    field = FormFieldFactory.build(form=FormDefinitionFactory(), **attributes)
+    with pytest.raises(ValidationError) as caught:
+        field.full_clean()
+    return caught.value.message_dict
+
+
+def test_choice_field_needs_choices():
+    problems = field_problems(field_type=FieldType.DROPDOWN, choices="")
+
+    assert problems["choices"] == ["Add at least one choice, one per line."]
+
+
+def test_default_must_be_one_of_the_choices():
+    problems = field_problems(field_type=FieldType.RADIO, choices="yes\nno", default_value="maybe")
+
+    assert problems["default_value"] == ["The default value must be one of the choices."]
+
+
+def test_number_default_must_be_a_number():
+    problems = field_problems(field_type=FieldType.NUMBER, default_value="ten")
+
+    assert problems["default_value"] == ["The default value must be a number, e.g. 1 or 2.5."]
+
+
+def test_minimum_above_maximum_is_refused():
+    problems = field_problems(field_type=FieldType.NUMBER, min_value=10, max_value=5)
+
+    assert problems["max_value"] == ["The maximum (5) is smaller than the minimum (10)."]
+
+
+def test_invalid_pattern_is_refused():
+    problems = field_problems(regex="[A-Z")
+
+    assert problems["regex"][0].startswith("This is not a valid regular expression:")
+
+
+def test_file_field_needs_allowed_extensions():
+    problems = field_problems(field_type=FieldType.FILE, allowed_extensions="")
+
+    assert problems["allowed_extensions"] == ["List the allowed file extensions, e.g. pdf, jpg."]
+
+
+def test_money_currencies_must_be_known():
+    problems = field_problems(field_type=FieldType.MONEY, choices="EUR\nXYZ")
+
+    assert problems["choices"][0].startswith("Unknown currency code(s): XYZ.")
+
+
+def test_condition_that_cannot_be_parsed_is_refused_on_save():
+    problems = field_problems(condition='warranty = "no"')
+
+    assert problems["condition"][0].startswith("This condition cannot be read:")
+    assert "use == to compare" in problems["condition"][0]
+
+
+def test_published_version_cannot_be_changed():
+    version = FormVersion.objects.create(form=FormDefinitionFactory(), number=1, schema=[])
+
+    version.schema = [{"label": "tampered"}]
+    with pytest.raises(FormVersionImmutable):
+        version.save()
+
+    version.refresh_from_db()
+    assert version.schema == []
+
+
+def test_version_numbers_are_unique_per_form():
+    form = FormDefinitionFactory()
+    FormVersion.objects.create(form=form, number=1, schema=[])
+
+    with pytest.raises(IntegrityError):
+        FormVersion.objects.create(form=form, number=1, schema=[])

@@ -1,0 +1,123 @@
+"""Designers build and publish processes from the admin alone."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from project.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.workflows.factories import make_process
+from workflows.models import Process, ProcessVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def formset(prefix: str, rows: list[dict]) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for key, value in {**row, "ORDER": str(index + 1)}.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    return data
+
+
+def process_form(**overrides) -> dict:
+    approver = Group.objects.get(name=Role.APPROVER)
+    data = {
+        "name": "Discount approval",
+        "code": "discount-approval",
+        "reference_prefix": "DISC",
+        "description": "",
+        "assignment_rule": "none",
+        "assignment_field": "",
+        "is_active": "on",
+        **formset(
+            "states",
+            [
+                {"code": "requested", "label": "Requested", "kind": "initial", "sla_hours": "4"},
+                {"code": "approved", "label": "Approved", "kind": "terminal"},
+                {"code": "refused", "label": "Refused", "kind": "terminal"},
+            ],
+        ),
+        **formset(
+            "transitions",
+            [
+                {
+                    "code": "approve",
+                    "label": "Approve",
+                    "sources": "requested",
+                    "target": "approved",
+                    "allowed_groups": [str(approver.pk)],
+                    "button_style": "primary",
+                    "condition": "",
+                },
+                {
+                    "code": "refuse",
+                    "label": "Refuse",
+                    "sources": "requested",
+                    "target": "refused",
+                    "button_style": "warning",
+                    "comment_required": "on",
+                    "condition": "",
+                },
+            ],
+        ),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def designer_client(login_client):
+    return login_client(UserFactory(role=Role.PROCESS_DESIGNER))
+
+
+def test_designer_creates_a_process_with_a_group_restricted_transition(designer_client):
+    response = designer_client.post("/admin/processes/new/", process_form())
+
+    assert response.status_code == 302, response.context["form"].errors
+    process = Process.objects.get(code="discount-approval")
+    assert [s.code for s in process.states.all()] == ["requested", "approved", "refused"]
+    approve = process.transitions.get(code="approve")
+    assert [g.name for g in approve.allowed_groups.all()] == [Role.APPROVER]
+
+
+def test_review_page_lists_the_problems_and_publish_is_refused(designer_client):
+    process = make_process(
+        states=[("a", "A", "initial"), ("z", "Z", "terminal")],
+        transitions=[("go", "Go", ["a"], "nowhere", [], "")],
+    )
+
+    review = designer_client.get(f"/admin/processes/publish/{process.pk}/")
+    published = designer_client.post(f"/admin/processes/publish/{process.pk}/", follow=True)
+
+    message = "Transition “go” goes to “nowhere”, which is not a state of this process."
+    assert message in review.text
+    assert message in published.text
+    assert not ProcessVersion.objects.filter(process=process).exists()
+
+
+def test_designer_publishes_from_the_review_page(designer_client):
+    designer_client.post("/admin/processes/new/", process_form())
+    process = Process.objects.get(code="discount-approval")
+
+    response = designer_client.post(f"/admin/processes/publish/{process.pk}/", follow=True)
+
+    process.refresh_from_db()
+    assert process.live_version.number == 1
+    assert "version 1 is live" in response.text
+    assert 'data-state="requested"' in response.text  # the diagram
+
+
+def test_staff_cannot_edit_or_publish_processes(login_client):
+    client = login_client(UserFactory(role=Role.STORE_STAFF))
+    process = make_process()
+
+    assert client.get(f"/admin/processes/edit/{process.pk}/").status_code in {302, 403}
+    response = client.post(f"/admin/processes/publish/{process.pk}/")
+    assert response.status_code in {302, 403}
+    assert response.get("Location", "/admin/") == "/admin/"
+    assert not ProcessVersion.objects.exists()

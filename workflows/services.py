@@ -1,0 +1,660 @@
+"""Everything that changes processes and cases. Views, the API and tasks call these; nothing else
+writes workflow rows."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import filetype
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, has_transition_perm
+
+from project.stores.models import Store
+from workflows.choices import AssignmentRule, EventKind
+from workflows.definition import ProcessDefinition, StateDef, TransitionDef
+from workflows.errors import CaseChanged, InvalidInput, PublishRefused, TransitionRefused
+from workflows.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Process,
+    ProcessVersion,
+    ReferenceCounter,
+)
+from workflows.signals import case_opened, case_transitioned
+from workflows.sla import add_business_hours
+
+User = get_user_model()
+
+
+# --- Publishing -----------------------------------------------------------------------------------
+
+
+def process_build_definition(*, process: Process) -> ProcessDefinition:
+    """The definition the process's current rows describe (not validated)."""
+    states = tuple(
+        StateDef(
+            code=state.code,
+            label=state.label,
+            kind=state.kind,
+            sla_hours=state.sla_hours,
+            colour=state.colour,
+        )
+        for state in process.states.all()
+    )
+    transitions = []
+    for row in process.transitions.all():
+        groups = sorted(row.allowed_groups.all(), key=lambda group: group.pk)
+        transitions.append(
+            TransitionDef(
+                code=row.code,
+                label=row.label,
+                sources=row.source_codes,
+                target=row.target.strip(),
+                allowed_group_ids=tuple(group.pk for group in groups),
+                allowed_group_names=tuple(group.name for group in groups),
+                step_form_version_id=_live_form_version_id(row.step_form),
+                condition=row.condition.strip(),
+                comment_required=row.comment_required,
+                button_style=row.button_style,
+            )
+        )
+    return ProcessDefinition(
+        states=states,
+        transitions=tuple(transitions),
+        reference_prefix=process.reference_prefix,
+        intake_form_version_id=_live_form_version_id(process.intake_form),
+        assignment_rule=process.assignment_rule,
+        assignment_field=process.assignment_field,
+        assignee_group_id=process.assignee_group_id,
+    )
+
+
+def _live_form_version_id(form) -> int | None:
+    if form is None:
+        return None
+    return form.live_version_id
+
+
+def _form_errors(process: Process) -> list[str]:
+    errors = []
+    if process.intake_form is not None and process.intake_form.live_version_id is None:
+        errors.append(f"The intake form “{process.intake_form}” has no published version yet.")
+    for row in process.transitions.all():
+        if row.step_form is not None and row.step_form.live_version_id is None:
+            errors.append(
+                f"Transition “{row.code}” uses the step form “{row.step_form}”, "
+                "which has no published version yet."
+            )
+    if process.assignment_rule == AssignmentRule.BY_FIELD and not process.assignment_field:
+        errors.append("Assignment “by a form field” needs the name of that intake field.")
+    if (
+        process.assignment_rule in (AssignmentRule.ROUND_ROBIN, AssignmentRule.LEAST_OPEN)
+        and process.assignee_group_id is None
+    ):
+        errors.append("Round robin and least-open assignment need the assignees' group.")
+    return errors
+
+
+def process_problems(*, process: Process) -> list[str]:
+    """Every reason publishing ``process`` as it stands would be refused (empty: publishable)."""
+    return process_build_definition(process=process).validate() + _form_errors(process)
+
+
+@transaction.atomic
+def process_publish(*, process: Process, actor) -> ProcessVersion:
+    """Freeze the process into a new ProcessVersion, or raise PublishRefused listing every
+    problem. Publishing an unchanged process returns its live version."""
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    definition = process_build_definition(process=process)
+    errors = definition.validate() + _form_errors(process)
+    if errors:
+        raise PublishRefused(errors)
+    spec = definition.to_json()
+    live = process.live_version
+    if live is not None and live.spec == spec:
+        return live
+    number = (
+        process.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = ProcessVersion.objects.create(
+        process=process, number=number, spec=spec, published_by=actor
+    )
+    Process.objects.filter(pk=process.pk).update(live_version=version)
+    process.live_version = version
+    return version
+
+
+# --- Opening --------------------------------------------------------------------------------------
+
+
+def _next_number(process: Process, year: int) -> int:
+    # The UPDATE takes the counter row's lock until commit: concurrent openers queue up here,
+    # and a rolled-back opening gives its number back.
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(process=process, year=year)], ignore_conflicts=True
+    )
+    ReferenceCounter.objects.filter(process=process, year=year).update(
+        last_number=F("last_number") + 1
+    )
+    return ReferenceCounter.objects.get(process=process, year=year).last_number
+
+
+def _validate_form(version_id: int | None, data: dict | None, files=None) -> dict:
+    if version_id is None:
+        return dict(data or {}) if data else {}
+    from forms.builder import build_form
+    from forms.models import FormVersion
+
+    form = build_form(FormVersion.objects.get(pk=version_id), data=data or {}, files=files)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        summary = "; ".join(
+            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errs)}"
+            for name, errs in errors.items()
+        )
+        raise InvalidInput(f"The form has errors: {summary}", field_errors=errors)
+    return form.get_data_for_storage()
+
+
+def _deadline(store: Store, state: StateDef, start: datetime.datetime):
+    if state.sla_hours is None:
+        return None
+    return add_business_hours(store, start, state.sla_hours)
+
+
+def _pick_assignee(definition: ProcessDefinition, store: Store, process: Process, data: dict):
+    rule = definition.assignment_rule
+    if rule == AssignmentRule.BY_FIELD:
+        username = str(data.get(definition.assignment_field) or "").strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None or not store.memberships.filter(user=user).exists():
+            raise InvalidInput(
+                f"“{username}” is not an active member of {store.name} and cannot be assigned.",
+                field_errors={definition.assignment_field: ["Unknown assignee."]},
+            )
+        return user
+    if rule not in (AssignmentRule.ROUND_ROBIN, AssignmentRule.LEAST_OPEN):
+        return None
+    candidates = User.objects.filter(
+        is_active=True,
+        groups__pk=definition.assignee_group_id,
+        store_memberships__store=store,
+    ).order_by("pk")
+    if rule == AssignmentRule.LEAST_OPEN:
+        return (
+            candidates.annotate(
+                open_cases=Count(
+                    "assigned_cases",
+                    filter=Q(assigned_cases__closed_at__isnull=True),
+                )
+            )
+            .order_by("open_cases", "pk")
+            .first()
+        )
+    candidate_ids = list(candidates.values_list("pk", flat=True))
+    if not candidate_ids:
+        return None
+    last = (
+        Case.objects.filter(process=process, store=store, assignee_id__in=candidate_ids)
+        .order_by("-opened_at", "-pk")
+        .values_list("assignee_id", flat=True)
+        .first()
+    )
+    index = (candidate_ids.index(last) + 1) % len(candidate_ids) if last in candidate_ids else 0
+    return User.objects.get(pk=candidate_ids[index])
+
+
+def case_open(
+    *,
+    process: Process,
+    store: Store,
+    actor,
+    customer: dict | None = None,
+    data: dict | None = None,
+    files=None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Open a case on the process's live version, validating ``data`` with its intake form."""
+    version = process.live_version
+    if version is None:
+        raise InvalidInput(f"“{process}” has no published version: publish it first.")
+    if not process.is_active:
+        raise InvalidInput(f"“{process}” is not active: cases cannot be opened.")
+    if not Store.objects.for_user(actor).filter(pk=store.pk).exists():
+        raise InvalidInput(f"You are not a member of {store.name}.")
+    definition = version.definition
+    clean_data = _validate_form(definition.intake_form_version_id, data, files)
+    customer = customer or {}
+    now = now or timezone.now()
+    initial = definition.initial_state
+    with transaction.atomic():
+        year = now.astimezone(store.zoneinfo).year
+        number = _next_number(process, year)
+        assignee = _pick_assignee(definition, store, process, clean_data)
+        case = Case(
+            process=process,
+            version=version,
+            reference=f"{definition.reference_prefix}-{year}-{number:06d}",
+            year=year,
+            number=number,
+            store=store,
+            customer_name=customer.get("name", ""),
+            customer_phone=customer.get("phone", ""),
+            customer_email=customer.get("email", ""),
+            customer_language=customer.get("language", ""),
+            assignee=assignee,
+            state=initial.code,
+            state_entered_at=now,
+            due_at=_deadline(store, initial, now),
+            data=clean_data,
+            opened_at=now,
+            opened_by=actor,
+        )
+        case.save()
+        event = CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.OPENED,
+            actor=actor,
+            created_at=now,
+            to_state=initial.code,
+            data={"assignee": assignee.username} if assignee else {},
+        )
+        transaction.on_commit(
+            lambda: case_opened.send(sender=Case, case=case, event=event), robust=True
+        )
+    return case
+
+
+# --- Transitions ----------------------------------------------------------------------------------
+
+
+def rule_context(case: Case, actor) -> dict:
+    """What a transition condition can read: ``data.*``, ``case.*``, ``store.*``,
+    ``customer.*``, ``actor.*`` and ``today`` (in the store's time zone)."""
+    return {
+        "data": case.data,
+        "case": {
+            "reference": case.reference,
+            "state": case.state,
+            "assignee": case.assignee.username if case.assignee_id else None,
+            "opened_at": case.opened_at,
+        },
+        "store": {
+            "code": case.store.code,
+            "country": case.store.country,
+            "currency": case.store.currency,
+        },
+        "customer": {
+            "name": case.customer_name,
+            "email": case.customer_email,
+            "phone": case.customer_phone,
+            "language": case.customer_language,
+        },
+        "actor": {
+            "username": actor.username,
+            "groups": sorted(actor.groups.values_list("name", flat=True)),
+            "is_assignee": case.assignee_id == actor.pk,
+        },
+        "today": timezone.now().astimezone(case.store.zoneinfo).date(),
+    }
+
+
+@dataclass
+class _Attempt:
+    transition: TransitionDef
+    context: dict
+
+
+def transition_refusal(case: Case, definition: TransitionDef | None, actor, code: str = ""):
+    """Why ``actor`` may not fire ``definition`` on ``case`` now, or None when they may."""
+    if definition is None:
+        return TransitionRefused(
+            f"“{code}” is not a transition of {case.process} (version {case.version.number}).",
+            reason="unknown",
+        )
+    if case.is_closed:
+        return TransitionRefused(f"{case.reference} is closed.", reason="closed")
+    if case.state not in definition.sources:
+        current = case.current_state
+        return TransitionRefused(
+            f"“{definition.label}” cannot be used while the case is "
+            f"“{current.label if current else case.state}”.",
+            reason="wrong_state",
+        )
+    if not definition.allows_user(actor):
+        return TransitionRefused(
+            f"“{definition.label}” is reserved for: {', '.join(definition.allowed_group_names)}.",
+            reason="permission",
+        )
+    rule = definition.rule
+    if rule is not None:
+        failing = rule.explain(rule_context(case, actor))
+        if failing is not None:
+            return TransitionRefused(
+                f"“{definition.label}” is not possible: the condition {failing} does not hold.",
+                reason="condition",
+            )
+    return None
+
+
+def available_transitions(case: Case, actor) -> list[TransitionDef]:
+    """The transitions ``actor`` may fire on ``case`` now (what the case page offers)."""
+    if case.is_closed:
+        return []
+    return [
+        t
+        for t in case.definition.transitions_from(case.state)
+        if transition_refusal(case, t, actor) is None
+    ]
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("version", "store", "assignee", "process")
+        .get(pk=case.pk)
+    )
+
+
+def case_transition(
+    *,
+    case: Case,
+    transition: str,
+    actor,
+    data: dict | None = None,
+    files=None,
+    comment: str = "",
+    expected_state: str | None = None,
+    now: datetime.datetime | None = None,
+) -> CaseEvent:
+    """Apply a published transition to a case, or raise TransitionRefused saying why.
+
+    ``expected_state`` is the state the actor saw: when the case moved on meanwhile, CaseChanged
+    tells them to reload instead of acting on stale information.
+    """
+    comment = comment.strip()
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            if expected_state is not None and locked.state != expected_state:
+                current = locked.current_state
+                raise CaseChanged(
+                    f"{locked.reference} changed while you were looking at it: it is now "
+                    f"“{current.label if current else locked.state}”. Reload it and try again."
+                )
+            definition = locked.definition.transition(transition)
+            refusal = transition_refusal(locked, definition, actor, transition)
+            if refusal is not None:
+                raise refusal
+            if definition.comment_required and not comment:
+                raise TransitionRefused(
+                    f"“{definition.label}” needs a comment.",
+                    reason="comment",
+                    field_errors={"comment": ["Say why in a comment."]},
+                )
+            try:
+                step_data = _validate_form(definition.step_form_version_id, data, files)
+            except InvalidInput as exc:
+                raise TransitionRefused(
+                    exc.message, reason="step_form", field_errors=exc.field_errors
+                ) from exc
+
+            now = now or timezone.now()
+            from_state = locked.state
+            locked._attempt = _Attempt(definition, rule_context(locked, actor))
+            try:
+                if not has_transition_perm(locked.fire, actor):  # django-fsm's own checks
+                    raise TransitionRefused("This transition is not allowed.", reason="permission")
+                locked.fire(definition)
+            finally:
+                del locked._attempt
+            target = locked.current_state
+            elapsed = now - locked.state_entered_at
+            locked.state_entered_at = now
+            locked.due_at = _deadline(locked.store, target, now)
+            locked.closed_at = now if target.is_terminal else None
+            if step_data:
+                locked.data = {**locked.data, **step_data}
+            locked.save()
+            event = CaseEvent.objects.create(
+                case=locked,
+                kind=EventKind.TRANSITION,
+                actor=actor,
+                created_at=now,
+                transition=definition.code,
+                from_state=from_state,
+                to_state=target.code,
+                comment=comment,
+                data=step_data,
+                seconds_in_state=_seconds(elapsed),
+            )
+            transaction.on_commit(
+                lambda: case_transitioned.send(sender=Case, case=locked, event=event),
+                robust=True,
+            )
+    except ConcurrentTransition as exc:
+        raise CaseChanged(
+            f"{case.reference} was changed by someone else at the same moment. "
+            "Reload it and try again."
+        ) from exc
+    case.refresh_from_db()  # the caller's instance now shows the saved state
+    return event
+
+
+def _seconds(delta: datetime.timedelta) -> Decimal:
+    """Exact seconds (to the microsecond), so durations add up to a case's age."""
+    return Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
+
+
+# --- Assignment, notes, attachments ---------------------------------------------------------------
+
+
+def case_assign(*, case: Case, assignee, actor, now=None) -> CaseEvent:
+    """Give the case to ``assignee`` (None: unassign). The assignee must belong to its store."""
+    if assignee is not None:
+        if not assignee.is_active:
+            raise InvalidInput(f"{assignee} is not active.")
+        if not case.store.memberships.filter(user=assignee).exists():
+            raise InvalidInput(f"{assignee} is not a member of {case.store.name}.")
+    with transaction.atomic():
+        locked = _lock(case)
+        previous = locked.assignee
+        Case.objects.filter(pk=locked.pk).update(assignee=assignee)
+        event = CaseEvent.objects.create(
+            case=locked,
+            kind=EventKind.ASSIGNED,
+            actor=actor,
+            created_at=now or timezone.now(),
+            from_state=locked.state,
+            to_state=locked.state,
+            data={
+                "from": previous.username if previous else None,
+                "to": assignee.username if assignee else None,
+            },
+        )
+    case.refresh_from_db()
+    return event
+
+
+def case_comment(*, case: Case, actor, text: str, now=None) -> CaseEvent:
+    """Add an internal note (author and time are recorded)."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("The note is empty.", field_errors={"text": ["Write something."]})
+    return CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.COMMENT,
+        actor=actor,
+        created_at=now or timezone.now(),
+        from_state=case.state,
+        to_state=case.state,
+        comment=text,
+    )
+
+
+def _sniff(upload) -> str:
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"
+
+
+def case_attach(*, case: Case, actor, upload) -> Attachment:
+    """Store ``upload`` privately on the case after checking its size and its real type (read
+    from the content, not the file name)."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise InvalidInput("The file is empty.", field_errors={"file": ["The file is empty."]})
+    if upload.size > limit:
+        raise InvalidInput(
+            f"“{upload.name}” is {upload.size / 1_048_576:.1f} MB; the limit is "
+            f"{limit / 1_048_576:.0f} MB.",
+            field_errors={"file": ["File too large."]},
+        )
+    content_type = _sniff(upload)
+    if content_type not in settings.ATTACHMENT_CONTENT_TYPES:
+        raise InvalidInput(
+            f"“{upload.name}” is {content_type}, which is not accepted. Accepted: "
+            f"{', '.join(sorted(settings.ATTACHMENT_CONTENT_TYPES))}.",
+            field_errors={"file": ["File type not accepted."]},
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        attachment = Attachment(
+            case=case,
+            original_name=upload.name[-255:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.ATTACHMENT,
+            actor=actor,
+            from_state=case.state,
+            to_state=case.state,
+            data={"attachment": attachment.pk, "name": attachment.original_name},
+        )
+    return attachment
+
+
+# --- Bulk and version moves -----------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    succeeded: list[Case] = field(default_factory=list)
+    failed: list[tuple[Case, str]] = field(default_factory=list)
+
+
+def cases_bulk_transition(*, cases, transition: str, actor, comment: str = "") -> BulkResult:
+    """Apply one transition to many cases; each succeeds or fails on its own."""
+    result = BulkResult()
+    for case in cases:
+        try:
+            case_transition(case=case, transition=transition, actor=actor, comment=comment)
+        except (TransitionRefused, CaseChanged, InvalidInput) as exc:
+            result.failed.append((case, exc.message))
+        else:
+            result.succeeded.append(case)
+    return result
+
+
+@dataclass
+class MoveRow:
+    case: Case
+    from_state: str
+    to_state: str | None
+    problem: str = ""
+
+
+def process_move_cases(
+    *, process: Process, to_version: ProcessVersion, mapping: dict[str, str], actor, dry_run=True
+) -> list[MoveRow]:
+    """Move the open cases of older versions onto ``to_version``. States are mapped by
+    ``mapping`` (old code -> new code), or kept when the new version has the same code. With
+    ``dry_run`` nothing changes and the rows say what would happen."""
+    if to_version.process_id != process.pk:
+        raise InvalidInput(f"Version {to_version} does not belong to {process}.")
+    target_definition = to_version.definition
+    rows = []
+    cases = (
+        Case.objects.open()
+        .filter(process=process)
+        .exclude(version=to_version)
+        .select_related("version", "store")
+        .order_by("pk")
+    )
+    for case in cases:
+        new_state = mapping.get(case.state) or (
+            case.state if target_definition.state(case.state) else None
+        )
+        problem = ""
+        if new_state is None:
+            problem = f"No state of version {to_version.number} is mapped to “{case.state}”."
+        elif target_definition.state(new_state) is None:
+            problem = f"“{new_state}” is not a state of version {to_version.number}."
+            new_state = None
+        rows.append(MoveRow(case, case.state, new_state, problem))
+    if dry_run or any(row.problem for row in rows):
+        return rows
+    for row in rows:
+        _move_case(row, to_version, actor)
+    return rows
+
+
+def _move_case(row: MoveRow, to_version: ProcessVersion, actor) -> None:
+    with transaction.atomic():
+        locked = _lock(row.case)
+        now = timezone.now()
+        elapsed = now - locked.state_entered_at
+        move = TransitionDef(
+            code="move_version",
+            label="Move to a newer process version",
+            sources=(locked.state,),
+            target=row.to_state,
+        )
+        locked._attempt = _Attempt(move, {})
+        try:
+            locked.fire(move)
+        finally:
+            del locked._attempt
+        target = to_version.definition.state(row.to_state)
+        locked.version = to_version
+        locked.state_entered_at = now
+        locked.due_at = _deadline(locked.store, target, now)
+        locked.save()
+        CaseEvent.objects.create(
+            case=locked,
+            kind=EventKind.MIGRATED,
+            actor=actor,
+            created_at=now,
+            transition=move.code,
+            from_state=row.from_state,
+            to_state=row.to_state,
+            data={"version": to_version.number},
+            seconds_in_state=_seconds(elapsed),
+        )

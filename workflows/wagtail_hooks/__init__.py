@@ -1,0 +1,1 @@
+from workflows.wagtail_hooks import processes  # noqa: F401
