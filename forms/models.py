@@ -7,12 +7,17 @@ Runtime code never reads ``FormDefinition`` or ``FormField`` rows: it builds for
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -268,7 +273,9 @@ class FormField(Orderable):
             )
         if self.regex:
             try:
-                re.compile(self.regex)
+                # As the builder uses it: the whole answer must match (a flag such as (?i) in
+                # the middle of the pattern would only fail there).
+                re.compile(rf"\A(?:{self.regex})\Z")
             except re.error as exc:
                 add("regex", _("This is not a valid regular expression: %s.") % exc)
         if self.field_type == FieldType.FILE:
@@ -281,11 +288,92 @@ class FormField(Orderable):
                 )
             if self.max_upload_mb == 0:
                 add("max_upload_mb", _("The maximum file size must be at least 1 MB."))
+        for attribute, message in self._upload_problems():
+            add(attribute, message)
         if self.condition.strip():
             try:
                 parse_rule(self.condition)
             except RuleError as exc:
                 add("condition", _("This condition cannot be read: %s") % rule_error_text(exc))
+        return problems
+
+    def _upload_problems(self) -> list[tuple[str, str]]:
+        """Problems of the file, image and line-item columns (see ``forms.builder``)."""
+        from forms.builder import (
+            IMAGE_EXTENSIONS,
+            LINE_ITEMS_MAX_ROWS,
+            MAX_FILES_PER_FIELD,
+            checkable_extensions,
+            checklist_key,
+        )
+
+        problems: list[tuple[str, str]] = []
+        extensions = self.extension_list
+        if self.field_type == FieldType.FILE:
+            unchecked = [ext for ext in extensions if ext not in checkable_extensions()]
+            if unchecked:
+                problems.append(
+                    (
+                        "allowed_extensions",
+                        _(
+                            "The content of %(types)s files cannot be checked, so they cannot be "
+                            "accepted; use types such as pdf, jpg, png, docx, xlsx or txt."
+                        )
+                        % {"types": ", ".join(f"“{ext}”" for ext in unchecked)},
+                    )
+                )
+        if self.field_type == FieldType.IMAGE:
+            not_photos = [ext for ext in extensions if ext not in IMAGE_EXTENSIONS]
+            if not_photos:
+                problems.append(
+                    (
+                        "allowed_extensions",
+                        _("Photos must be of one of these types: %(photos)s (not %(others)s).")
+                        % {"photos": ", ".join(IMAGE_EXTENSIONS), "others": ", ".join(not_photos)},
+                    )
+                )
+            if self.max_upload_mb == 0:
+                problems.append(
+                    ("max_upload_mb", _("The maximum file size must be at least 1 MB."))
+                )
+            keys: dict[str, str] = {}
+            for label in self.choice_list:
+                other = keys.setdefault(checklist_key(label), label)
+                if other != label:
+                    problems.append(
+                        (
+                            "choices",
+                            _("“%(one)s” and “%(other)s” are too alike; name them differently.")
+                            % {"one": other, "other": label},
+                        )
+                    )
+        if self.field_type in (FieldType.FILE, FieldType.IMAGE) and not self.choice_list:
+            if self.max_length is not None and not 1 <= self.max_length <= MAX_FILES_PER_FIELD:
+                problems.append(
+                    (
+                        "max_length",
+                        _("For files, the maximum length is the number of files: 1 to %d.")
+                        % MAX_FILES_PER_FIELD,
+                    )
+                )
+        if self.field_type == FieldType.LINE_ITEMS:
+            currency = self.default_value.strip()
+            if currency and currency not in Currency.values:
+                problems.append(
+                    (
+                        "default_value",
+                        _("For line items, the default value is a currency code, one of: %s.")
+                        % ", ".join(Currency.values),
+                    )
+                )
+            if self.max_length is not None and not 1 <= self.max_length <= LINE_ITEMS_MAX_ROWS:
+                problems.append(
+                    (
+                        "max_length",
+                        _("For line items, the maximum length is the number of rows: 1 to %d.")
+                        % LINE_ITEMS_MAX_ROWS,
+                    )
+                )
         return problems
 
     @property
@@ -383,6 +471,152 @@ class FormVersion(models.Model):
         return {spec["clean_name"]: spec["label"] for spec in self.schema}
 
 
+# --- Submissions of the public form pages ---------------------------------------------------------
+
+# Readable over the phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_submission_reference() -> str:
+    """A random reference such as ``K7QM-4ZPX``: shown to the submitter, unguessable, and it does
+    not reveal how many submissions there are."""
+    code = get_random_string(8, allowed_chars=REFERENCE_ALPHABET)
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class FormSubmission(models.Model):
+    """What a visitor sent through a form page, with the exact version they filled in.
+
+    ``data`` is the version's ``get_data_for_storage()`` output; an uploaded file's answer refers
+    to its ``SubmissionFile`` (``{"file": id, "name", "size", "content_type", "sha256"}``).
+    Labels always come from ``form_version``, so a submission reads as it was filled in.
+    """
+
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_submission_reference
+    )
+    form = models.ForeignKey(
+        FormDefinition,
+        verbose_name=_("form"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    form_version = models.ForeignKey(
+        FormVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(_("answers"), encoder=DjangoJSONEncoder, default=dict)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    address_hash = models.CharField(
+        _("address hash"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Keyed hash of the sender's network address; the address is not stored."),
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        indexes = [
+            models.Index(fields=["form", "-submitted_at"], name="forms_submission_form"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def clean(self):
+        super().clean()
+        if self.form_version_id and self.form_id and self.form_version.form_id != self.form_id:
+            raise ValidationError({"form_version": _("This version belongs to another form.")})
+
+
+def submission_file_path(instance: SubmissionFile, filename: str) -> str:
+    # The visitor's file name is kept in the row only: paths use nothing they chose.
+    return f"forms/submissions/{instance.submission.reference}/{uuid.uuid4().hex}"
+
+
+class SubmissionFile(models.Model):
+    """A file sent with a form submission, kept in private storage and downloaded only through
+    the admin after a permission check."""
+
+    submission = models.ForeignKey(FormSubmission, on_delete=models.CASCADE, related_name="files")
+    field_name = models.CharField(_("field"), max_length=CLEAN_NAME_MAX_LENGTH)
+    slot = models.CharField(
+        _("slot"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Which of the field's files, for fields that take several (e.g. a photo list)."
+        ),
+    )
+    file = models.FileField(
+        upload_to=submission_file_path, storage=_private_storage, max_length=300
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("submission file")
+        verbose_name_plural = _("submission files")
+
+    def __str__(self):
+        return self.original_name
+
+
+def pending_upload_path(instance: PendingUpload, filename: str) -> str:
+    return f"forms/pending/{instance.created_at:%Y%m%d}/{instance.pk.hex}"
+
+
+class PendingUpload(models.Model):
+    """A file sent on an earlier step of a multi-step form, kept privately until the last step is
+    sent (it then moves to the submission or case and this row goes) or it expires
+    (``FORMS_PENDING_UPLOAD_HOURS``; a periodic task removes it). ``progress`` is the random token
+    of the visitor's progress in their session: only that progress can use the file."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    progress = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to=pending_upload_path, storage=_private_storage, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self):
+        return self.original_name
+
+
+@receiver(post_delete, sender=SubmissionFile)
+@receiver(post_delete, sender=PendingUpload)
+def _delete_stored_file(sender, instance, **kwargs):
+    """The stored file goes with its row, once the deletion is committed."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -417,3 +651,8 @@ def format_decimal(value: Decimal | int | str | None) -> str | None:
 
 def rule_error_text(exc: Exception) -> str:
     return str(getattr(exc, "message", None) or exc)
+
+
+# The page types (forms/pages.py) need the models above; importing them here registers them with
+# the app like the models of this module.
+import forms.pages  # noqa: E402, F401, I001

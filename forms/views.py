@@ -1,18 +1,24 @@
-"""Admin views of the forms engine; they translate service results and errors into messages."""
+"""Admin views of the forms engine: publishing (translating the service's refusals into messages)
+and the submissions of the public form pages (list, export, one submission, its files)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from forms.choices import LAYOUT_TYPES
+from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.services import form_publish
 
 
@@ -43,6 +49,16 @@ class FormDefinitionEditView(generic.EditView):
                             else _("Publish the saved form; it has no live version yet.")
                         ),
                     },
+                )
+            )
+        if form_submission_permission_policy().user_has_any_permission(
+            self.request.user, ["view", "delete"]
+        ):
+            buttons.append(
+                HeaderButton(
+                    _("Submissions"),
+                    icon_name="list-ul",
+                    url=reverse("form_submissions:index") + f"?form={self.object.pk}",
                 )
             )
         return buttons
@@ -82,3 +98,251 @@ class FormPublishView(PermissionCheckedMixin, BaseOperationView):
                     request, _("Published version %(number)s.") % {"number": version.number}
                 )
         return redirect(self.get_success_url())
+
+
+# --- Submissions --------------------------------------------------------------------------------
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def is_file_reference(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("file"), int) and "name" in value
+
+
+def answer_text(value, *, file_url=None) -> str:
+    """A stored answer as one line of text: lists joined, yes/no, money with its currency,
+    files by name (or by ``file_url(reference)`` when given), nothing as empty."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if is_file_reference(value):
+        return file_url(value) if file_url else str(value["name"])
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            text for text in (answer_text(item, file_url=file_url) for item in value) if text
+        )
+    if isinstance(value, dict):
+        if set(value) == {"amount", "currency"}:
+            return f"{value['amount']} {value['currency']}"
+        if "name" in value and "size" in value:
+            return str(value["name"])
+        return "; ".join(
+            f"{key}: {answer_text(item, file_url=file_url)}" for key, item in value.items()
+        )
+    return str(value)
+
+
+def answer_html(value, *, file_url) -> str:
+    """A stored answer for the admin page: escaped text, files as download links."""
+    if is_file_reference(value):
+        return format_html('<a href="{}">{}</a>', file_url(value), value["name"])
+    if isinstance(value, list | tuple) and any(is_file_reference(item) for item in value):
+        return format_html_join(
+            ", ", "{}", ((answer_html(item, file_url=file_url),) for item in value)
+        )
+    if isinstance(value, dict) and any(is_file_reference(item) for item in value.values()):
+        return format_html_join(
+            "; ",
+            "{}: {}",
+            ((key, answer_html(item, file_url=file_url)) for key, item in value.items()),
+        )
+    return conditional_escape(answer_text(value))
+
+
+def submission_fields(form) -> list[tuple[str, str]]:
+    """``(clean_name, label)`` of every input field any version of ``form`` had: the newest
+    version's fields in its order, then fields only older versions had; each labelled as the
+    newest version that has it."""
+    fields: dict[str, str] = {}
+    for version in FormVersion.objects.filter(form=form).order_by("-number"):
+        for spec in version.schema:
+            if spec["field_type"] not in LAYOUT_TYPES:
+                fields.setdefault(spec["clean_name"], spec["label"])
+    return list(fields.items())
+
+
+def file_download_url(submission: FormSubmission, reference: dict, *, absolute=False) -> str:
+    url = reverse("form_submissions:file", args=[submission.pk, reference["file"]])
+    if absolute:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+    return url
+
+
+class FormSubmissionIndexView(generic.IndexView):
+    """Submissions, filtered by form, version, page and date. With one form chosen, its answers
+    get a column each (the export has every field of every version of the form)."""
+
+    # Answers shown as columns in the list (the export has them all).
+    listed_answers = 3
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.selected_form = None
+        try:
+            form_pk = int(request.GET.get("form") or 0)
+        except ValueError:
+            form_pk = 0
+        if form_pk:
+            self.selected_form = FormDefinition.objects.filter(pk=form_pk).first()
+        self.answer_fields = submission_fields(self.selected_form) if self.selected_form else []
+        self.list_export = [
+            "reference",
+            "submitted_at",
+            "form",
+            "form_version",
+            "page",
+            "submitter_email",
+            *(f"answer:{name}" for name, _label in self.answer_fields),
+        ]
+        if not self.answer_fields:
+            self.list_export.append("answers")
+        self.export_headings = {
+            "reference": _("Reference"),
+            "submitted_at": _("Submitted"),
+            "form": _("Form"),
+            "form_version": _("Version"),
+            "page": _("Page"),
+            "submitter_email": _("Submitter's e-mail"),
+            "answers": _("Answers"),
+            **{f"answer:{name}": label for name, label in self.answer_fields},
+        }
+        if self.selected_form is not None:
+            self.export_filename = f"submissions-{self.selected_form.slug}"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("form", "form_version", "page")
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        for name, label in self.answer_fields[: self.listed_answers]:
+            columns.append(
+                Column(
+                    f"answer:{name}",
+                    label=label,
+                    accessor=lambda submission, name=name: answer_text(submission.data.get(name)),
+                )
+            )
+        return columns
+
+    def get_page_subtitle(self):
+        return str(self.selected_form) if self.selected_form else None
+
+    def get_add_url(self):
+        return None
+
+    def get_edit_url(self, instance):
+        return None
+
+    def get_copy_url(self, instance):
+        return None
+
+    def to_row_dict(self, item):
+        def file_url(reference):
+            return file_download_url(item, reference, absolute=True)
+
+        values = {
+            "reference": item.reference,
+            "submitted_at": item.submitted_at,
+            "form": item.form.name,
+            "form_version": item.form_version.number,
+            "page": item.page.title if item.page_id else "",
+            "submitter_email": item.submitter_email,
+        }
+        if self.answer_fields:
+            for name, _label in self.answer_fields:
+                values[f"answer:{name}"] = answer_text(item.data.get(name), file_url=file_url)
+        else:
+            labels = item.form_version.labels
+            values["answers"] = "; ".join(
+                f"{labels.get(name, name)}: {answer_text(value, file_url=file_url)}"
+                for name, value in item.data.items()
+            )
+        return {field: values.get(field, "") for field in self.list_export}
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
+
+    def get_heading(self, queryset, field):
+        return neutralise_formula(super().get_heading(queryset, field))
+
+
+class FormSubmissionInspectView(generic.InspectView):
+    """A submission as it was filled in: each answer under its label in the version used."""
+
+    def get_edit_url(self):
+        return None
+
+    def get_fields_context(self):
+        submission = self.object
+        version = submission.form_version
+
+        def file_url(reference):
+            return file_download_url(submission, reference)
+
+        rows = [
+            {"label": _("Reference"), "value": submission.reference, "component": None},
+            {
+                "label": _("Form"),
+                "value": f"{submission.form} (v{version.number})",
+                "component": None,
+            },
+            {
+                "label": _("Page"),
+                "value": submission.page.title if submission.page_id else "—",
+                "component": None,
+            },
+            {"label": _("Submitted"), "value": submission.submitted_at, "component": None},
+            {
+                "label": _("Submitter's e-mail"),
+                "value": submission.submitter_email or "—",
+                "component": None,
+            },
+        ]
+        labels = version.labels
+        for name, value in submission.data.items():
+            rows.append(
+                {
+                    "label": labels.get(name, name),
+                    "value": answer_html(value, file_url=file_url) or "—",
+                    "component": None,
+                }
+            )
+        return rows
+
+
+def submission_file_download(request, pk, file_pk):
+    """Stream a submitted file to a user who may see submissions; never inline, never sniffed."""
+    if not form_submission_permission_policy().user_has_any_permission(
+        request.user, ["view", "delete"]
+    ):
+        raise PermissionDenied
+    stored = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def form_submission_permission_policy():
+    from wagtail.permission_policies import ModelPermissionPolicy
+
+    return ModelPermissionPolicy(FormSubmission)

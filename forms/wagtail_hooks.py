@@ -1,12 +1,18 @@
-from django.urls import path
+import django_filters
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 
 from forms import views
-from forms.models import FormDefinition
+from forms.models import FormDefinition, FormSubmission, FormVersion
 
 
 class FormDefinitionViewSet(ModelViewSet):
@@ -48,14 +54,121 @@ class FormDefinitionViewSet(ModelViewSet):
         ]
 
 
+def _form_versions(request):
+    """The chosen form's versions (all versions while no form is chosen)."""
+    versions = FormVersion.objects.select_related("form").order_by("form__name", "-number")
+    form_pk = request.GET.get("form") if request is not None else None
+    if form_pk and str(form_pk).isdigit():
+        versions = versions.filter(form_id=form_pk)
+    return versions
+
+
+def _submission_pages(request):
+    return Page.objects.filter(
+        pk__in=FormSubmission.objects.filter(page__isnull=False).values("page")
+    ).order_by("title")
+
+
+class FormSubmissionFilterSet(WagtailFilterSet):
+    form = django_filters.ModelChoiceFilter(
+        label=_("Form"), queryset=FormDefinition.objects.order_by("name")
+    )
+    form_version = django_filters.ModelChoiceFilter(label=_("Version"), queryset=_form_versions)
+    page = django_filters.ModelChoiceFilter(label=_("Page"), queryset=_submission_pages)
+    submitted_at = django_filters.DateFromToRangeFilter(
+        label=_("Submitted"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = FormSubmission
+        fields = []
+
+
+def _submission_url(submission):
+    return reverse("form_submissions:inspect", args=[submission.pk])
+
+
+class FormSubmissionViewSet(ModelViewSet):
+    """What visitors sent through form pages. Read and delete only: submissions are records.
+
+    Seeing them needs "view" (or "delete") on form submissions, which no shipped role has:
+    answers hold personal data, so an administrator grants it to the groups that handle them.
+    """
+
+    model = FormSubmission
+    icon = "form"
+    menu_label = _("Submissions")
+    index_view_class = views.FormSubmissionIndexView
+    inspect_view_class = views.FormSubmissionInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    filterset_class = FormSubmissionFilterSet
+    search_fields = ["reference", "submitter_email"]
+    ordering = ["-submitted_at", "-pk"]
+    list_per_page = 50
+    list_display = [
+        TitleColumn(
+            "reference", label=_("Reference"), sort_key="reference", get_url=_submission_url
+        ),
+        Column("submitted_at", label=_("Submitted"), sort_key="submitted_at"),
+        Column("form", label=_("Form"), accessor="form.name"),
+        Column("form_version", label=_("Version"), accessor="form_version.number"),
+        Column("page", label=_("Page"), accessor=lambda s: s.page.title if s.page_id else ""),
+    ]
+    export_filename = "submissions"
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Submissions are never added, edited or copied here; they have no history page.
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+    @property
+    def url_finder_class(self):
+        class SubmissionAdminURLFinder(ModelAdminURLFinder):
+            def construct_edit_url(self, instance):
+                return _submission_url(instance)
+
+        return SubmissionAdminURLFinder
+
+    def get_permissions_to_register(self):
+        return Permission.objects.filter(
+            content_type__app_label="forms",
+            codename__in=["view_formsubmission", "delete_formsubmission"],
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            path("<int:pk>/delete/", self.delete_view, name="delete"),
+            path(
+                "<int:pk>/files/<int:file_pk>/",
+                views.submission_file_download,
+                name="file",
+            ),
+        ]
+
+
 class FormsViewSetGroup(ViewSetGroup):
-    """The "Forms" menu: definitions now; submissions join it later."""
+    """The "Forms" menu: form definitions and what visitors sent through form pages."""
 
     menu_label = _("Forms")
     menu_name = "atelier-forms"  # "forms" is wagtail.contrib.forms' menu item
     menu_icon = "form"
     menu_order = 200
-    items = (FormDefinitionViewSet("form_definitions", url_prefix="form-definitions"),)
+    items = (
+        FormDefinitionViewSet("form_definitions", url_prefix="form-definitions"),
+        FormSubmissionViewSet("form_submissions", url_prefix="form-submissions"),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -186,12 +186,41 @@ ATTACHMENT_CONTENT_TYPES = env.list(
     ],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# The whole body of an upload request (every file of it): refused by its Content-Length before
+# anything is read, and reading stops once more arrives than announced. Each form field has its
+# own, smaller limit on top (forms' "maximum file size").
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "forms.abuse.RequestSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# --- Cache ----------------------------------------------------------------------------------------
+
+# The public forms' rate limit counts posts here, so every web process must share it: the default
+# (memory of one process) suits the single web process of one machine; with several, use Redis
+# (rediscache://host:6379/1) or the database (dbcache://atelier_cache, then run
+# `manage.py createcachetable`).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- E-mail ---------------------------------------------------------------------------------------
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="atelier@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Public form pages ----------------------------------------------------------------------------
+
+# Posts to form pages (each step of a multi-step form counts) accepted per visitor address within
+# the window; more are refused with 429 until the window ends. 0 switches the limit off.
+FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=30)
+FORMS_RATE_LIMIT_WINDOW_SECONDS = env.int("FORMS_RATE_LIMIT_WINDOW_SECONDS", default=600)
+# Reverse proxies in front of Django that append to X-Forwarded-For: 0 uses REMOTE_ADDR, 1 the
+# address the (one) proxy saw, and so on. Too high a number lets visitors choose their address.
+FORMS_TRUSTED_PROXY_COUNT = env.int("FORMS_TRUSTED_PROXY_COUNT", default=0)
+# Hours a file uploaded on an earlier step of an unfinished multi-step form is kept.
+FORMS_PENDING_UPLOAD_HOURS = env.int("FORMS_PENDING_UPLOAD_HOURS", default=24)
 
 # --- Internationalisation -------------------------------------------------------------------------
 

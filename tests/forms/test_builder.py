@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from forms.builder import FormBuilder, UnsupportedFieldType, build_form
 from forms.choices import FieldType
-from tests.forms.factories import field_spec
+from tests.forms.factories import FormDefinitionFactory, field_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -356,7 +356,9 @@ def receipt_spec(**attributes):
 def test_file_of_an_allowed_type_is_accepted_and_described_for_storage():
     upload = SimpleUploadedFile("receipt.PDF", b"%PDF-1.7 test", content_type="application/pdf")
 
-    assert stored(receipt_spec(), files={"receipt": upload}) == {"name": "receipt.PDF", "size": 13}
+    assert stored(receipt_spec(), files={"receipt": upload}) == [
+        {"name": "receipt.PDF", "size": 13, "content_type": "application/pdf"}
+    ]
 
 
 def test_file_of_another_type_is_refused_naming_the_allowed_ones():
@@ -407,17 +409,16 @@ def test_heading_and_page_break_take_no_input_and_store_nothing():
     ]
 
 
-@pytest.mark.parametrize("field_type", [FieldType.IMAGE, FieldType.SIGNATURE, FieldType.LINE_ITEMS])
-def test_types_the_runtime_cannot_render_yet_are_refused_by_the_builder(field_type):
-    assert not FormBuilder.supports(field_type)
-    with pytest.raises(UnsupportedFieldType, match="Forms cannot show"):
-        build_form([field_spec(field_type, "Photo")])
+def test_a_type_the_runtime_cannot_render_is_refused_by_the_builder():
+    spec = {**field_spec(FieldType.SINGLE_LINE, "Video"), "field_type": "video"}
+
+    assert not FormBuilder.supports("video")
+    with pytest.raises(UnsupportedFieldType, match="Forms cannot show video fields yet"):
+        build_form([spec])
 
 
-def test_every_implemented_type_is_supported():
-    implemented = set(FieldType) - {FieldType.IMAGE, FieldType.SIGNATURE, FieldType.LINE_ITEMS}
-
-    assert all(FormBuilder.supports(field_type) for field_type in implemented)
+def test_every_field_type_is_supported():
+    assert all(FormBuilder.supports(field_type) for field_type in FieldType)
 
 
 def test_stored_data_of_a_whole_form_is_json_and_keyed_by_clean_name():
@@ -481,3 +482,16 @@ def test_invalid_form_refuses_to_give_data_for_storage():
 
     with pytest.raises(ValueError, match="valid, bound form"):
         form.get_data_for_storage()
+
+
+def test_a_version_loaded_again_reuses_its_form_class(monkeypatch):
+    from forms.builder import FormBuilder as Builder
+    from forms.models import FormVersion
+
+    version = FormVersion.objects.create(
+        form=FormDefinitionFactory(), number=1, schema=[field_spec(FieldType.SINGLE_LINE, "Name")]
+    )
+    first = build_form(FormVersion.objects.get(pk=version.pk)).__class__
+    monkeypatch.setattr(Builder, "get_form_class", lambda self: pytest.fail("built again"))
+
+    assert build_form(FormVersion.objects.get(pk=version.pk)).__class__ is first

@@ -51,7 +51,8 @@ def test_fields_saved_with_the_form_get_names_in_order():
 
     form.save()
 
-    assert list(form.fields.values_list("clean_name", flat=True)) == ["name", "name_2"]
+    saved = form.fields.order_by("pk").values_list("clean_name", flat=True)
+    assert list(saved) == ["name", "name_2"]
 
 
 @pytest.mark.parametrize(
@@ -108,10 +109,66 @@ def test_invalid_pattern_is_refused():
     assert problems["regex"][0].startswith("This is not a valid regular expression:")
 
 
+def test_pattern_is_checked_the_way_the_form_uses_it():
+    problems = field_problems(regex="abc(?i)")
+
+    assert problems["regex"][0].startswith("This is not a valid regular expression:")
+
+
 def test_file_field_needs_allowed_extensions():
     problems = field_problems(field_type=FieldType.FILE, allowed_extensions="")
 
     assert problems["allowed_extensions"] == ["List the allowed file extensions, e.g. pdf, jpg."]
+
+
+def test_file_field_accepts_only_types_whose_content_can_be_checked():
+    problems = field_problems(field_type=FieldType.FILE, allowed_extensions="pdf, svg, html")
+
+    assert problems["allowed_extensions"] == [
+        "The content of “svg”, “html” files cannot be checked, so they cannot be accepted; "
+        "use types such as pdf, jpg, png, docx, xlsx or txt."
+    ]
+
+
+def test_file_field_takes_1_to_20_files():
+    problems = field_problems(field_type=FieldType.FILE, allowed_extensions="pdf", max_length=21)
+
+    assert problems["max_length"] == [
+        "For files, the maximum length is the number of files: 1 to 20."
+    ]
+
+
+def test_image_field_accepts_only_photo_types():
+    problems = field_problems(field_type=FieldType.IMAGE, allowed_extensions="jpg, pdf")
+
+    assert problems["allowed_extensions"] == [
+        "Photos must be of one of these types: jpg, jpeg, png, webp, heic, heif, gif (not pdf)."
+    ]
+
+
+def test_image_checklist_labels_must_be_told_apart():
+    problems = field_problems(field_type=FieldType.IMAGE, choices="Front\nBack\nBack!")
+
+    assert problems["choices"] == ["“Back” and “Back!” are too alike; name them differently."]
+
+
+def test_a_valid_image_checklist_has_no_problems():
+    field = FormFieldFactory.build(
+        form=FormDefinitionFactory(), field_type=FieldType.IMAGE, choices="Front\nBack"
+    )
+
+    assert field.get_problems() == {}
+
+
+def test_line_items_currency_must_be_known_and_rows_limited():
+    problems = field_problems(field_type=FieldType.LINE_ITEMS, default_value="XYZ", max_length=500)
+
+    assert problems["default_value"][0].startswith(
+        "For line items, the default value is a currency code, one of: KRW"
+    )
+    assert problems["max_length"] == [
+        "For line items, the maximum length is the number of rows: 1 to 200."
+    ]
 
 
 def test_money_currencies_must_be_known():

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from forms.builder import UnsupportedFieldType, build_form
+from forms.builder import FormBuilder, UnsupportedFieldType, build_form
 from forms.choices import FieldType
 from forms.models import FormField, FormVersion
 from forms.services import form_publish, form_validate_for_publish
@@ -206,10 +206,11 @@ def test_condition_that_cannot_be_parsed_is_reported_once(designer):
     assert message.startswith("“Reason”: This condition cannot be read: Unexpected end")
 
 
-def test_form_with_a_type_the_runtime_cannot_show_is_not_published(designer):
+def test_form_with_a_type_the_runtime_cannot_show_is_not_published(designer, monkeypatch):
     form = FormDefinitionFactory()
     FormFieldFactory(form=form, label="Name", sort_order=1)
     FormFieldFactory(form=form, label="Front photo", field_type=FieldType.IMAGE, sort_order=2)
+    monkeypatch.delattr(FormBuilder, "create_image_field")
 
     messages = publish_errors(form, designer, UnsupportedFieldType)
 
@@ -218,6 +219,30 @@ def test_form_with_a_type_the_runtime_cannot_show_is_not_published(designer):
         "remove it or change its type."
     ]
     assert not FormVersion.objects.filter(form=form).exists()
+
+
+def test_a_form_with_every_field_type_is_published(designer):
+    form = FormDefinitionFactory()
+    extra = {
+        FieldType.DROPDOWN: {"choices": "a\nb"},
+        FieldType.RADIO: {"choices": "a\nb"},
+        FieldType.MULTI_SELECT: {"choices": "a\nb"},
+        FieldType.FILE: {"allowed_extensions": "pdf"},
+        FieldType.IMAGE: {"choices": "Front\nBack"},
+        FieldType.LINE_ITEMS: {"default_value": "EUR"},
+    }
+    for index, field_type in enumerate(FieldType):
+        FormFieldFactory(
+            form=form,
+            label=f"{field_type.label} {index}",
+            field_type=field_type,
+            sort_order=index,
+            **extra.get(field_type, {}),
+        )
+
+    version = form_publish(form=form, actor=designer)
+
+    assert {spec["field_type"] for spec in version.schema} == set(FieldType)
 
 
 def test_duplicate_clean_names_are_refused():
