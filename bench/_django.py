@@ -28,6 +28,7 @@ def bench_database(name: str):
     from django.conf import settings
 
     settings.DATABASES["default"]["TEST"] = {"NAME": name}
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client
     django.setup()
     from django.db import connection
 

@@ -2,7 +2,8 @@
 
 8 worker processes on PostgreSQL, each moving its own case back and forth; the baseline is the
 same 8 processes running ``UPDATE workflows_case ... WHERE id = %s`` on the same rows. Then the
-case list: queries for 20 and 100 cases, and page 1 with 1,000 and with 100,000 cases.
+case list: queries for 20 and 100 cases, and page 1 with 1,000 and with 100,000 cases. For
+context it also prints the same transaction written as bare SQL (lock, UPDATE, event INSERT).
 """
 
 from __future__ import annotations
@@ -71,6 +72,41 @@ def _update_worker(case_id, barrier, results):
                     "UPDATE workflows_case SET due_at = %s WHERE id = %s",
                     [timezone.now(), case_id],
                 )
+        results.put((TRANSITIONS_PER_WORKER, time.perf_counter() - started))
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def _raw_transaction_worker(case_id, barrier, results):
+    """What a transition costs the database alone: the same transaction (row lock, UPDATE with
+    the state check, event INSERT) written as bare SQL. Printed for context, not as a target."""
+    try:
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM accounts_user WHERE username = 'bench'")
+            [(actor_id,)] = cursor.fetchall()
+            barrier.wait()
+            started = time.perf_counter()
+            for index in range(TRANSITIONS_PER_WORKER):
+                source, target = ("b", "a") if index % 2 else ("a", "b")
+                with transaction.atomic():
+                    cursor.execute(
+                        "SELECT state FROM workflows_case WHERE id = %s FOR UPDATE", [case_id]
+                    )
+                    cursor.fetchall()
+                    cursor.execute(
+                        "UPDATE workflows_case SET state = %s, state_entered_at = %s "
+                        "WHERE id = %s AND state = %s",
+                        [target, timezone.now(), case_id, source],
+                    )
+                    cursor.execute(
+                        "INSERT INTO workflows_caseevent (case_id, kind, actor_id, created_at, "
+                        "transition, from_state, to_state, comment, data, seconds_in_state) "
+                        "VALUES (%s, 'transition', %s, %s, 'raw', %s, %s, '', '{}', 0)",
+                        [case_id, actor_id, timezone.now(), source, target],
+                    )
         results.put((TRANSITIONS_PER_WORKER, time.perf_counter() - started))
     except Exception as exc:
         results.put(f"{type(exc).__name__}: {exc}")
@@ -153,6 +189,7 @@ def main() -> int:
         case_ids = [case_open(process=process, store=store, actor=actor).pk for _ in range(WORKERS)]
         baseline = _run_workers(_update_worker, case_ids)
         measured = _run_workers(_transition_worker, case_ids)
+        raw_sql = _run_workers(_raw_transaction_worker, case_ids)
         ratio = measured / baseline
 
         client = Client()
@@ -175,6 +212,8 @@ def main() -> int:
                 "transitions_per_s": round(measured, 1),
                 "baseline_updates_per_s": round(baseline, 1),
                 "ratio": round(ratio, 3),
+                "raw_sql_transaction_per_s": round(raw_sql, 1),
+                "raw_sql_transaction_ratio": round(raw_sql / baseline, 3),
                 "list_queries_20_cases": queries_20,
                 "list_queries_100_cases": queries_100,
                 "list_page_1k_ms": round(page_1k * 1000, 1),

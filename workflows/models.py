@@ -53,6 +53,7 @@ class Process(ClusterableModel):
         null=True,
         blank=True,
         related_name="+",
+        limit_choices_to={"purpose__in": ["intake", "public"]},
         help_text=_("Filled when a case is opened; its published version is used."),
     )
     assignment_rule = models.CharField(
@@ -152,6 +153,8 @@ class ProcessTransition(ClusterableModel, Orderable):
         null=True,
         blank=True,
         related_name="+",
+        limit_choices_to={"purpose": "step"},
+        help_text=_("Forms whose purpose is “Workflow step”."),
     )
     condition = models.TextField(
         _("condition"),
@@ -320,6 +323,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
+            # The case list's default order, so page 1 of a large table is an index scan.
+            models.Index(fields=["-opened_at", "-id"], name="workflows_case_opened"),
             models.Index(fields=["process", "state"], name="workflows_case_proc_state"),
             models.Index(fields=["store", "state"], name="workflows_case_store_state"),
             models.Index(fields=["assignee", "closed_at"], name="workflows_case_assignee"),
@@ -458,3 +463,8 @@ class Attachment(models.Model):
     def clean(self):
         if self.size is not None and self.size <= 0:
             raise ValidationError({"file": _("The file is empty.")})
+
+
+# The public page that opens a case (workflows/pages.py) needs the models above; importing it here
+# registers it with the app like the models of this module.
+import workflows.pages  # noqa: E402, F401, I001

@@ -4,6 +4,7 @@ writes workflow rows."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -112,22 +113,18 @@ def process_problems(*, process: Process) -> list[str]:
 def process_publish(*, process: Process, actor) -> ProcessVersion:
     """Freeze the process into a new ProcessVersion, or raise PublishRefused listing every
     problem. Publishing an unchanged process returns its live version."""
-    process = Process.objects.select_for_update().get(pk=process.pk)
-    definition = process_build_definition(process=process)
-    errors = definition.validate() + _form_errors(process)
+    locked = Process.objects.select_for_update().get(pk=process.pk)
+    errors = process_problems(process=locked)
     if errors:
         raise PublishRefused(errors)
-    spec = definition.to_json()
-    live = process.live_version
-    if live is not None and live.spec == spec:
-        return live
-    number = (
-        process.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
-    version = ProcessVersion.objects.create(
-        process=process, number=number, spec=spec, published_by=actor
-    )
-    Process.objects.filter(pk=process.pk).update(live_version=version)
+    spec = process_build_definition(process=locked).to_json()
+    version = locked.live_version
+    if version is None or version.spec != spec:
+        number = locked.versions.order_by("-number").values_list("number", flat=True).first()
+        version = ProcessVersion.objects.create(
+            process=locked, number=(number or 0) + 1, spec=spec, published_by=actor
+        )
+        Process.objects.filter(pk=locked.pk).update(live_version=version)
     process.live_version = version
     return version
 
@@ -147,9 +144,16 @@ def _next_number(process: Process, year: int) -> int:
     return ReferenceCounter.objects.get(process=process, year=year).last_number
 
 
-def _validate_form(version_id: int | None, data: dict | None, files=None) -> dict:
+def _validate_form(version_id: int | None, data: dict | None, files=None):
+    """The valid, bound form of ``version_id`` filled with ``data``; None when there is no form.
+
+    Raises InvalidInput naming every field in error, or when data is given to no form at all
+    (it would otherwise be dropped without a word).
+    """
     if version_id is None:
-        return dict(data or {}) if data else {}
+        if data or files:
+            raise InvalidInput("There is no form to fill in here, so no data can be taken.")
+        return None
     from forms.builder import build_form
     from forms.models import FormVersion
 
@@ -161,7 +165,29 @@ def _validate_form(version_id: int | None, data: dict | None, files=None) -> dic
             for name, errs in errors.items()
         )
         raise InvalidInput(f"The form has errors: {summary}", field_errors=errors)
-    return form.get_data_for_storage()
+    return form
+
+
+def _form_data(form, *, case: Case | None = None, actor=None) -> dict:
+    """The answers of a valid form as stored on the case. With a case, each uploaded file
+    (file, photo or signature field) becomes one of its attachments and the answer refers to it
+    (``{"attachment": id, "name", "size", "content_type", "sha256"}``)."""
+    if form is None:
+        return {}
+    if case is None:
+        return form.get_data_for_storage()
+
+    def save_file(spec, uploaded, slot) -> dict:
+        attachment = _store_attachment(case=case, actor=actor, upload=uploaded)
+        return {
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "content_type": attachment.content_type,
+            "sha256": attachment.sha256,
+        }
+
+    return form.get_data_for_storage(save_file=save_file)
 
 
 def _deadline(store: Store, state: StateDef, start: datetime.datetime):
@@ -233,7 +259,8 @@ def case_open(
     if not Store.objects.for_user(actor).filter(pk=store.pk).exists():
         raise InvalidInput(f"You are not a member of {store.name}.")
     definition = version.definition
-    clean_data = _validate_form(definition.intake_form_version_id, data, files)
+    form = _validate_form(definition.intake_form_version_id, data, files)
+    clean_data = _form_data(form)
     customer = customer or {}
     now = now or timezone.now()
     initial = definition.initial_state
@@ -261,6 +288,10 @@ def case_open(
             opened_by=actor,
         )
         case.save()
+        if form is not None and any(True for _upload in form.uploads()):
+            # Files are stored once the case exists; the answers then refer to them.
+            case.data = _form_data(form, case=case, actor=actor)
+            case.save(update_fields=["data"])
         event = CaseEvent.objects.create(
             case=case,
             kind=EventKind.OPENED,
@@ -309,10 +340,38 @@ def rule_context(case: Case, actor) -> dict:
     }
 
 
-@dataclass
 class _Attempt:
-    transition: TransitionDef
-    context: dict
+    """What ``Case.fire``'s condition and permission checks read; the rule context is built
+    only when the transition has a condition."""
+
+    def __init__(self, transition: TransitionDef, case: Case, actor):
+        self.transition, self._case, self._actor = transition, case, actor
+
+    @functools.cached_property
+    def context(self) -> dict:
+        return rule_context(self._case, self._actor)
+
+
+def may_act_on(case: Case, actor) -> bool:
+    """Whether ``actor`` may change ``case`` at all (transitions, notes, files, assignment):
+    an active user with the ``change_case`` permission (staff and approvers; auditors only look)
+    who belongs to the case's store."""
+    if not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    return (
+        actor.has_perm("workflows.change_case")
+        and case.store.memberships.filter(user=actor).exists()
+    )
+
+
+def _refuse_read_only(case: Case, actor) -> None:
+    if not may_act_on(case, actor):
+        raise InvalidInput(
+            f"You can look at {case.reference} but not change it: acting on a case needs a "
+            f"role that works on cases and membership of {case.store.name}."
+        )
 
 
 def transition_refusal(case: Case, definition: TransitionDef | None, actor, code: str = ""):
@@ -330,6 +389,12 @@ def transition_refusal(case: Case, definition: TransitionDef | None, actor, code
             f"“{definition.label}” cannot be used while the case is "
             f"“{current.label if current else case.state}”.",
             reason="wrong_state",
+        )
+    if not may_act_on(case, actor):
+        return TransitionRefused(
+            f"You can look at {case.reference} but not move it: that needs a role that works "
+            f"on cases and membership of {case.store.name}.",
+            reason="permission",
         )
     if not definition.allows_user(actor):
         return TransitionRefused(
@@ -360,8 +425,9 @@ def available_transitions(case: Case, actor) -> list[TransitionDef]:
 
 def _lock(case: Case) -> Case:
     return (
+        # Only what every transition reads; the rest loads lazily when a message needs it.
         Case.objects.select_for_update(of=("self",))
-        .select_related("version", "store", "assignee", "process")
+        .select_related("version", "store")
         .get(pk=case.pk)
     )
 
@@ -403,7 +469,7 @@ def case_transition(
                     field_errors={"comment": ["Say why in a comment."]},
                 )
             try:
-                step_data = _validate_form(definition.step_form_version_id, data, files)
+                step_form = _validate_form(definition.step_form_version_id, data, files)
             except InvalidInput as exc:
                 raise TransitionRefused(
                     exc.message, reason="step_form", field_errors=exc.field_errors
@@ -411,13 +477,14 @@ def case_transition(
 
             now = now or timezone.now()
             from_state = locked.state
-            locked._attempt = _Attempt(definition, rule_context(locked, actor))
+            locked._attempt = _Attempt(definition, locked, actor)
             try:
                 if not has_transition_perm(locked.fire, actor):  # django-fsm's own checks
                     raise TransitionRefused("This transition is not allowed.", reason="permission")
                 locked.fire(definition)
             finally:
                 del locked._attempt
+            step_data = _form_data(step_form, case=locked, actor=actor)
             target = locked.current_state
             elapsed = now - locked.state_entered_at
             locked.state_entered_at = now
@@ -425,7 +492,8 @@ def case_transition(
             locked.closed_at = now if target.is_terminal else None
             if step_data:
                 locked.data = {**locked.data, **step_data}
-            locked.save()
+            # django-fsm's ConcurrentTransitionMixin adds "AND state = <as read>" to the UPDATE.
+            locked.save(update_fields=["state", "state_entered_at", "due_at", "closed_at", "data"])
             event = CaseEvent.objects.create(
                 case=locked,
                 kind=EventKind.TRANSITION,
@@ -447,8 +515,18 @@ def case_transition(
             f"{case.reference} was changed by someone else at the same moment. "
             "Reload it and try again."
         ) from exc
-    case.refresh_from_db()  # the caller's instance now shows the saved state
+    _show_saved(case, locked)
     return event
+
+
+def _show_saved(case: Case, saved: Case) -> None:
+    """Make the caller's instance show what was saved without reading it again. Written to the
+    instance's ``__dict__``, as ``refresh_from_db`` does, since the state field is protected."""
+    if case is saved:
+        return
+    for model_field in Case._meta.concrete_fields:
+        case.__dict__[model_field.attname] = saved.__dict__[model_field.attname]
+    case._state.fields_cache = dict(saved._state.fields_cache)
 
 
 def _seconds(delta: datetime.timedelta) -> Decimal:
@@ -461,6 +539,7 @@ def _seconds(delta: datetime.timedelta) -> Decimal:
 
 def case_assign(*, case: Case, assignee, actor, now=None) -> CaseEvent:
     """Give the case to ``assignee`` (None: unassign). The assignee must belong to its store."""
+    _refuse_read_only(case, actor)
     if assignee is not None:
         if not assignee.is_active:
             raise InvalidInput(f"{assignee} is not active.")
@@ -488,6 +567,7 @@ def case_assign(*, case: Case, assignee, actor, now=None) -> CaseEvent:
 
 def case_comment(*, case: Case, actor, text: str, now=None) -> CaseEvent:
     """Add an internal note (author and time are recorded)."""
+    _refuse_read_only(case, actor)
     text = text.strip()
     if not text:
         raise InvalidInput("The note is empty.", field_errors={"text": ["Write something."]})
@@ -519,6 +599,7 @@ def _sniff(upload) -> str:
 def case_attach(*, case: Case, actor, upload) -> Attachment:
     """Store ``upload`` privately on the case after checking its size and its real type (read
     from the content, not the file name)."""
+    _refuse_read_only(case, actor)
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size == 0:
         raise InvalidInput("The file is empty.", field_errors={"file": ["The file is empty."]})
@@ -535,21 +616,10 @@ def case_attach(*, case: Case, actor, upload) -> Attachment:
             f"{', '.join(sorted(settings.ATTACHMENT_CONTENT_TYPES))}.",
             field_errors={"file": ["File type not accepted."]},
         )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     with transaction.atomic():
-        attachment = Attachment(
-            case=case,
-            original_name=upload.name[-255:],
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
+        attachment = _store_attachment(
+            case=case, actor=actor, upload=upload, content_type=content_type
         )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
         CaseEvent.objects.create(
             case=case,
             kind=EventKind.ATTACHMENT,
@@ -558,6 +628,26 @@ def case_attach(*, case: Case, actor, upload) -> Attachment:
             to_state=case.state,
             data={"attachment": attachment.pk, "name": attachment.original_name},
         )
+    return attachment
+
+
+def _store_attachment(*, case: Case, actor, upload, content_type=None) -> Attachment:
+    """Save ``upload`` privately on the case with its SHA-256. Size and type were checked by the
+    caller (``case_attach``) or by the form field the file was posted to."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        case=case,
+        original_name=upload.name[-255:],
+        content_type=content_type or _sniff(upload),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
     return attachment
 
 

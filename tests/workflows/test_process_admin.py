@@ -121,3 +121,46 @@ def test_staff_cannot_edit_or_publish_processes(login_client):
     assert response.status_code in {302, 403}
     assert response.get("Location", "/admin/") == "/admin/"
     assert not ProcessVersion.objects.exists()
+
+
+def test_form_choices_follow_the_forms_purpose(designer_client):
+    from forms.choices import FormPurpose
+    from tests.forms.factories import FormDefinitionFactory
+
+    FormDefinitionFactory(name="Counter intake", purpose=FormPurpose.INTAKE)
+    FormDefinitionFactory(name="Diagnosis", purpose=FormPurpose.STEP)
+    FormDefinitionFactory(name="Product quiz", purpose=FormPurpose.QUIZ)
+
+    form = designer_client.get("/admin/processes/new/").context["form"]
+
+    intake_choices = {str(label) for _value, label in form.fields["intake_form"].choices}
+    step_field = form.formsets["transitions"].empty_form.fields["step_form"]
+    step_choices = {str(label) for _value, label in step_field.choices}
+    assert "Counter intake" in intake_choices
+    assert {"Diagnosis", "Product quiz"}.isdisjoint(intake_choices)
+    assert "Diagnosis" in step_choices
+    assert {"Counter intake", "Product quiz"}.isdisjoint(step_choices)
+
+
+def test_copying_a_process_starts_a_new_one_with_its_states_and_transitions(designer_client):
+    from tests.workflows.test_designer_journey import form_with_button, submit
+
+    original = make_process(name="Returns", prefix="RET")
+    page = designer_client.get(f"/admin/processes/copy/{original.pk}/")
+    form = form_with_button(page, "Create")
+    form.fill("name", "Returns (Paris)")
+    form.fill("code", "returns-paris")
+    form.fill("reference_prefix", "RETP")
+
+    response = submit(designer_client, page, form)
+
+    assert response.status_code == 302
+    copy = Process.objects.get(code="returns-paris")
+    original.refresh_from_db()
+    assert (original.name, original.reference_prefix) == ("Returns", "RET")
+    assert [s.code for s in copy.states.all()] == [s.code for s in original.states.all()]
+    assert [t.code for t in copy.transitions.all()] == [t.code for t in original.transitions.all()]
+    assert original.states.count() == copy.states.count() == 4
+    assert not set(copy.states.values_list("pk", flat=True)) & set(
+        original.states.values_list("pk", flat=True)
+    )

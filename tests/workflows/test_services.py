@@ -381,3 +381,56 @@ def test_bulk_transition_reports_each_case(process, store, staff):
     assert [(case, "cannot be used" in reason) for case, reason in result.failed] == [
         (moved_on, True)
     ]
+
+
+# --- who may act ------------------------------------------------------------------------------
+
+
+def test_an_auditor_of_the_store_can_look_but_not_move_the_case(case, store):
+    auditor = UserFactory(role=Role.AUDITOR, stores=[store])
+
+    with pytest.raises(TransitionRefused, match="can look at .* but not move it") as refused:
+        case_transition(case=case, transition="start_diagnosis", actor=auditor)
+
+    assert refused.value.reason == "permission"
+    assert available_transitions(case, auditor) == []
+    assert case.events.count() == 1  # only the opening
+
+
+@pytest.mark.parametrize("action", ["comment", "assign", "attach"])
+def test_read_only_users_cannot_add_notes_files_or_assignments(case, store, staff, action):
+    auditor = UserFactory(role=Role.AUDITOR, stores=[store])
+    calls = {
+        "comment": lambda: case_comment(case=case, actor=auditor, text="Looks fine"),
+        "assign": lambda: case_assign(case=case, assignee=staff, actor=auditor),
+        "attach": lambda: case_attach(
+            case=case, actor=auditor, upload=SimpleUploadedFile("a.txt", b"hello")
+        ),
+    }
+
+    with pytest.raises(InvalidInput, match="can look at .* but not change it"):
+        calls[action]()
+
+    assert case.events.count() == 1
+    assert case.attachments.count() == 0
+
+
+def test_staff_of_another_store_cannot_move_the_case_even_with_the_right_role(case):
+    outsider = UserFactory(role=Role.STORE_STAFF, stores=[StoreFactory(code="KBP-01")])
+
+    with pytest.raises(TransitionRefused, match="membership of Seoul"):
+        case_transition(case=case, transition="start_diagnosis", actor=outsider)
+
+    case.refresh_from_db()
+    assert case.state == "intake"
+
+
+def test_data_sent_to_a_transition_without_a_step_form_is_refused_not_dropped(case, staff):
+    with pytest.raises(TransitionRefused, match="no form to fill in") as refused:
+        case_transition(
+            case=case, transition="start_diagnosis", actor=staff, data={"findings": "Scratch"}
+        )
+
+    assert refused.value.reason == "step_form"
+    case.refresh_from_db()
+    assert case.state == "intake"
