@@ -8,7 +8,7 @@ role name to ``(app_label, codename)`` pairs.
 from django.contrib.auth.management import create_permissions
 
 
-def _ensure_permissions(apps) -> None:
+def ensure_permissions(apps) -> None:
     # Permissions are normally created after all migrations ran; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -26,7 +26,7 @@ def _permissions(apps, pairs):
 
 def grant(grants: dict[str, list[tuple[str, str]]]):
     def forwards(apps, schema_editor):
-        _ensure_permissions(apps)
+        ensure_permissions(apps)
         Group = apps.get_model("auth", "Group")
         for role, pairs in grants.items():
             group, _created = Group.objects.get_or_create(name=role)
