@@ -62,11 +62,13 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import datetime
 import io
+import json
 import mimetypes
 import re
 import struct
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -893,6 +895,42 @@ def _message_text(error: ValidationError) -> str:
 SaveFile = Callable[[Mapping[str, Any], UploadedFile, "str | int | None"], dict[str, Any]]
 
 
+# How the browser reads each type's answer in a rule (forms/static/forms/conditions.js).
+BROWSER_KINDS = {
+    FieldType.NUMBER: "decimal",
+    FieldType.MONEY: "money",
+    FieldType.CHECKBOX: "boolean",
+    FieldType.MULTI_SELECT: "list",
+    FieldType.DATE: "date",
+    FieldType.DATETIME: "datetime",
+    FieldType.FILE: "file",
+    FieldType.IMAGE: "file",
+    FieldType.SIGNATURE: "file",
+    FieldType.LINE_ITEMS: "other",
+}
+
+
+def browser_kind(field_type: str) -> str:
+    return BROWSER_KINDS.get(field_type, "string")
+
+
+def _browser_value(value: Any) -> Any:
+    """A cleaned value as the browser's rule evaluation reads it (dates tagged)."""
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(key): _browser_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_browser_value(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return "file"  # an upload: only whether there is one matters
+
+
 class SchemaForm(django.forms.Form):
     """Base class of every built form. Subclasses carry the version's schema and parsed rules.
 
@@ -950,6 +988,21 @@ class SchemaForm(django.forms.Form):
         if spec["field_type"] == FieldType.CHECKBOX:
             return not value
         return value in django.forms.Field.empty_values
+
+    @property
+    def media(self):
+        media = super().media
+        if self.conditions:
+            media += django.forms.Media(js=["forms/conditions.js"])
+        return media
+
+    def browser_answers(self, names: Iterable[str], files: Iterable[str] = ()) -> dict[str, Any]:
+        """The cleaned answers to ``names`` (earlier steps of a bound, validated form) as JSON
+        values for the browser's rule evaluation; ``files``: upload fields known to hold one."""
+        cleaned = getattr(self, "cleaned_data", {})
+        answers = {name: _browser_value(cleaned.get(name)) for name in names if name in cleaned}
+        answers.update(dict.fromkeys(files, "file"))
+        return answers
 
     def is_shown(self, name: str) -> bool:
         """Whether the field (or layout item) is shown, as known after validation."""
@@ -1126,8 +1179,18 @@ class FormBuilder:
             for spec in self.fields
             if spec.get("condition")
         }
+        formfields = self.formfields
+        for spec in self.fields:
+            formfield = formfields.get(spec["clean_name"])
+            if formfield is not None:
+                # Read by the templates: what the browser's show/hide needs (conditions.js).
+                rule = conditions.get(spec["clean_name"])
+                formfield.browser_kind = browser_kind(spec["field_type"])
+                formfield.browser_condition = (
+                    json.dumps(rule.to_json(), separators=(",", ":")) if rule else ""
+                )
         attrs = {
-            **self.formfields,
+            **formfields,
             "schema": tuple(self.fields),
             "conditions": conditions,
             "conditionally_required": frozenset(

@@ -448,6 +448,8 @@ class AbstractFormPage(Page):
                     "field": field,
                     "required": bool(spec.get("required")) and field is not None,
                     "kept": kept.get(name, []),
+                    "kind": getattr(field and field.field, "browser_kind", ""),
+                    "condition": getattr(field and field.field, "browser_condition", ""),
                 }
             )
         context = self.get_context(request)
@@ -464,9 +466,33 @@ class AbstractFormPage(Page):
                 "step_field": STEP_FIELD,
                 "action_field": ACTION_FIELD,
                 "notice": notice,
+                "known_answers": self.known_answers(version, steps, index, progress, form),
             }
         )
         return TemplateResponse(request, self.get_template(request), context)
+
+    def known_answers(self, version, steps, index, progress, form) -> dict[str, Any]:
+        """Earlier steps' answers that conditions of step ``index`` read, for the browser to
+        show and hide the step's fields (conditions over earlier answers alone are settled on
+        the server: such fields are not rendered when hidden)."""
+        earlier = set().union(*(step.names for step in steps[:index])) if index else set()
+        wanted = {
+            name.split(".", 1)[0]
+            for spec in steps[index].items
+            for name in spec.get("condition_names") or []
+        } & earlier
+        if not wanted or progress is None:
+            return {}
+        if not form.is_bound:
+            form = self.get_form(version, steps[index], data=progress.data(index))
+            form.is_valid()
+        files = {
+            record["field"]
+            for step_index in range(index)
+            for record in progress.files_of(step_index)
+            if record["field"] in wanted
+        }
+        return form.browser_answers(wanted - files, files)
 
     def quiet_form(self, version, steps, index, progress):
         """An unbound form for step ``index`` showing the answers kept for it, and the items

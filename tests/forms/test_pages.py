@@ -1,6 +1,8 @@
 """The public form page through the test client: showing, checking, storing, steps and abuse."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -522,3 +524,36 @@ def test_a_photo_checklist_and_several_files_survive_the_steps(client):
     assert [ref["name"] for ref in data["receipts"]] == ["a.pdf", "b.pdf"]
     assert files["photos", "front"].content_type == "image/jpeg"
     assert not PendingUpload.objects.exists()
+
+
+def test_a_condition_on_the_same_step_is_sent_to_the_browser_with_the_answers_it_reads(client):
+    page = form_page(
+        published_form(
+            [
+                {"label": "Under warranty", "field_type": FieldType.RADIO, "choices": "yes\nno"},
+                {"label": "Quote", "field_type": FieldType.PAGE_BREAK, "required": False},
+                {"label": "Price", "field_type": FieldType.NUMBER, "required": False},
+                {
+                    "label": "Why so expensive",
+                    "field_type": FieldType.MULTI_LINE,
+                    "condition": 'under_warranty == "no" and price > 500',
+                },
+            ],
+            name="Quote",
+        ),
+        slug="quote",
+    )
+    client.post(page.url, {"_step": "0", "under_warranty": "no"})
+
+    html = client.get(page.url).content.decode()
+
+    [condition] = re.findall(
+        r'data-field="why_so_expensive" data-kind="string" data-condition="([^"]+)"', html
+    )
+    assert json.loads(unescape(condition))["op"] == "and"
+    assert 'data-field="price" data-kind="decimal"' in html
+    [known] = re.findall(
+        r'<script id="form-known-answers" type="application/json">(.*?)</script>', html
+    )
+    assert json.loads(known) == {"under_warranty": "no"}  # what the browser cannot see any more
+    assert "forms/conditions.js" in html

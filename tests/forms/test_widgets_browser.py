@@ -2,7 +2,6 @@
 what the server expects (a drawn PNG it accepts, rows it reads). The widgets are rendered by the
 builder and loaded into a blank page with their static files; no server is needed."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from playwright.sync_api import expect
 
 from forms.builder import build_form
 from forms.choices import FieldType
-from tests.browser.conftest import CHROMIUM_ARGS, find_chromium
 from tests.forms.factories import field_spec
 
 pytestmark = pytest.mark.browser
@@ -24,21 +22,8 @@ SCHEMA = [
 
 
 @pytest.fixture
-def page(monkeypatch):
-    chromium = find_chromium()
-    if chromium is None:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail("Browser tests must run in CI: no Chromium found")
-        pytest.skip("no Chromium found (install Debian's chromium package or set CHROMIUM_PATH)")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+def page(blank_page):
+    return blank_page
 
 
 def open_form(page, form):
