@@ -1508,6 +1508,30 @@ def known_rule_names(specs: Sequence[Mapping[str, Any]]) -> set[str]:
     return names
 
 
+def answers_for_rules(field_types: Mapping[str, str], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers as the rule language reads them (workflow conditions over ``data.*``).
+
+    Storage keeps decimals as strings (see the table above), which rules never compare with
+    numbers; here numbers, money amounts and line-item totals become ``Decimal`` again, by the
+    type of the field that stored them (``field_types``: clean_name -> field type). Other values,
+    and keys of no known field, are passed on as stored; ISO dates are read by the rules
+    themselves."""
+    values = dict(data)
+    for name, field_type in field_types.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if field_type == FieldType.NUMBER:
+            values[name] = _decimal_or_none(value)
+        elif field_type in (FieldType.MONEY, FieldType.LINE_ITEMS) and isinstance(value, Mapping):
+            typed = dict(value)
+            for key in ("amount", "total"):
+                if key in typed:
+                    typed[key] = _decimal_or_none(typed[key])
+            values[name] = typed
+    return values
+
+
 # Form classes of saved versions, shared by every request of the process: a version loaded again
 # from the database finds its class here instead of building it (a few milliseconds) once more.
 # Keyed by primary key *and* creation time, because a test database may reuse primary keys.

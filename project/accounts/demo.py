@@ -11,6 +11,7 @@ DEMO_USERS = [
     ("designer", "atelier-designer", Role.PROCESS_DESIGNER, "Dana", "Designer", []),
     ("staff", "atelier-staff", Role.STORE_STAFF, "Min-jun", "Kim", ["SEL-01"]),
     ("approver", "atelier-approver", Role.APPROVER, "Olena", "Shevchenko", ["SEL-01", "KBP-01"]),
+    ("area", "atelier-area", Role.AREA_MANAGER, "Jae-won", "Choi", ["SEL-01", "KBP-01", "NYC-01"]),
     ("trainer", "atelier-trainer", Role.TRAINER, "Tom", "Trainer", ["NYC-01"]),
     ("newhire", "atelier-newhire", Role.NEW_HIRE, "Nadia", "Newman", ["NYC-01"]),
     ("auditor", "atelier-auditor", Role.AUDITOR, "Aiko", "Auditor", []),

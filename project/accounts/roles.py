@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     PROCESS_DESIGNER = "Process designer"
     STORE_STAFF = "Store staff"
     APPROVER = "Approver"
+    AREA_MANAGER = "Area manager"
     TRAINER = "Trainer"
     NEW_HIRE = "New hire"
     AUDITOR = "Auditor"

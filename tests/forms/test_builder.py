@@ -495,3 +495,42 @@ def test_a_version_loaded_again_reuses_its_form_class(monkeypatch):
     monkeypatch.setattr(Builder, "get_form_class", lambda self: pytest.fail("built again"))
 
     assert build_form(FormVersion.objects.get(pk=version.pk)).__class__ is first
+
+
+def test_stored_numbers_amounts_and_totals_are_read_by_rules_as_numbers():
+    from forms.builder import answers_for_rules
+    from forms.rules import parse_rule
+
+    schema = [
+        field_spec(FieldType.NUMBER, "Hours"),
+        field_spec(FieldType.MONEY, "Discount", default_value="KRW"),
+        field_spec(FieldType.LINE_ITEMS, "Parts", default_value="EUR"),
+        field_spec(FieldType.SINGLE_LINE, "Serial"),
+    ]
+    form = build_form(
+        schema,
+        data={
+            "hours": "2.5",
+            "discount_amount": "150000",
+            "discount_currency": "KRW",
+            "parts-0-description": "Crown",
+            "parts-0-quantity": "2",
+            "parts-0-unit_price": "300",
+            "serial": "600",
+        },
+    )
+    assert form.is_valid(), form.errors
+    stored = json.loads(json.dumps(form.get_data_for_storage()))
+    rule = parse_rule(
+        "hours > 2 and discount.amount >= 150000 and parts.total == 600 and serial > 500"
+    )
+    types = {spec["clean_name"]: spec["field_type"] for spec in schema}
+
+    assert not rule.evaluate(stored)  # as stored, decimals are strings
+    values = answers_for_rules(types, stored)
+    assert values["serial"] == "600"  # text stays text
+    assert not rule.evaluate(values)
+    assert parse_rule("hours > 2 and discount.amount >= 150000 and parts.total == 600").evaluate(
+        values
+    )
+    assert answers_for_rules(types, {"hours": None}) == {"hours": None}

@@ -1,0 +1,138 @@
+"""Loading the processes shipped as TOML files (workflows/shipped.py): what a file creates, that a
+designer's later edits are kept, and that a wrong file names its mistake and changes nothing."""
+
+from pathlib import Path
+
+import pytest
+
+from forms.models import FormDefinition
+from project.accounts.roles import Role
+from tests.factories import UserFactory
+from workflows.models import Process
+from workflows.shipped import (
+    SHIPPED_DIR,
+    ShippedProcessError,
+    load_process_file,
+    load_shipped_processes,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL = """
+[process]
+code = "small"
+name = "Small"
+reference_prefix = "SML"
+intake_form = "small-intake"
+
+[[forms]]
+slug = "small-intake"
+name = "Small intake"
+purpose = "intake"
+
+[[forms.fields]]
+label = "Colour"
+type = "dropdown"
+choices = ["red", "blue"]
+
+[[states]]
+code = "open"
+label = "Open"
+kind = "initial"
+sla_hours = 4
+
+[[states]]
+code = "done"
+label = "Done"
+kind = "terminal"
+
+[[transitions]]
+code = "finish"
+label = "Finish"
+from = ["open"]
+to = "done"
+groups = ["Approver"]
+condition = 'data.colour == "red"'
+"""
+
+
+@pytest.fixture
+def admin():
+    return UserFactory(is_superuser=True)
+
+
+def write(tmp_path: Path, text: str, name="small.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_creates_and_publishes_its_forms_and_process(tmp_path, admin):
+    report = load_process_file(write(tmp_path, SMALL), actor=admin)
+
+    assert report.created == ["form small-intake", "process small"]
+    process = Process.objects.get(code="small")
+    definition = process.live_version.definition
+    assert [(s.code, s.kind) for s in definition.states] == [
+        ("open", "initial"),
+        ("done", "terminal"),
+    ]
+    [finish] = definition.transitions
+    assert finish.allowed_group_names == (Role.APPROVER,)
+    assert finish.condition == 'data.colour == "red"'
+    form = FormDefinition.objects.get(slug="small-intake")
+    assert process.intake_form == form
+    assert form.live_version.schema[0]["choices"] == ["red", "blue"]
+
+
+def test_loading_again_keeps_what_a_designer_changed(tmp_path, admin):
+    path = write(tmp_path, SMALL)
+    load_process_file(path, actor=admin)
+    Process.objects.filter(code="small").update(name="Small, as the designer renamed it")
+
+    report = load_process_file(path, actor=admin)
+
+    assert report.created == []
+    assert report.kept == ["form small-intake", "process small"]
+    assert Process.objects.get(code="small").name == "Small, as the designer renamed it"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('type = "dropdown"', 'type = "hologram"'),
+            "small.toml: forms[0].fields[0] (Colour): field_type: Value 'hologram' is not a valid "
+            "choice.",
+        ),
+        (("sla_hours = 4", 'sla_hours = 4\nowner = "me"'), "states[0]: unknown setting owner"),
+        (('to = "done"', 'to = "gone"'), "“gone”"),
+        (('groups = ["Approver"]', 'groups = ["Wizards"]'), "no group named “Wizards”"),
+        (('intake_form = "small-intake"', 'intake_form = "nothing"'), "no form with the slug"),
+        (('name = "Small"\n', ""), "[process]: missing name"),
+        (("[[states]]", "[[states"), "small.toml: cannot be read"),
+    ],
+)
+def test_a_wrong_file_names_its_mistake_and_changes_nothing(tmp_path, admin, change, message):
+    old, new = change
+    assert old in SMALL
+    path = write(tmp_path, SMALL.replace(old, new, 1))
+
+    with pytest.raises(ShippedProcessError) as refused:
+        load_process_file(path, actor=admin)
+
+    assert message in str(refused.value)
+    assert not Process.objects.filter(code="small").exists()
+    assert not FormDefinition.objects.filter(slug="small-intake").exists()
+
+
+def test_every_shipped_file_loads(admin):
+    files = sorted(SHIPPED_DIR.glob("*.toml"))
+    assert files
+
+    report = load_shipped_processes(actor=admin)
+
+    processes = [item for item in report.created if item.startswith("process ")]
+    assert len(processes) == len(files)
+    for item in processes:
+        assert Process.objects.get(code=item.removeprefix("process ")).live_version is not None

@@ -1,0 +1,296 @@
+"""Processes shipped with Atelier: TOML files in ``fixtures/processes/`` loaded into the very
+tables a designer edits (forms and their fields, processes, states, transitions), then published.
+
+Loading never overwrites a designer's work: a form (by slug) or a process (by code) that exists
+already is kept as it is and reported as kept. A file with a mistake changes nothing and the
+error names the file, the place in it and the reason. One file describes one process::
+
+    [process]
+    code = "price-exception"            # unique; also how a later load finds it
+    name = "Price exception"
+    reference_prefix = "PEX"
+    intake_form = "price-exception-request"   # a form slug (of this file or already loaded)
+    description = "…"                   # optional; so are assignment_rule and assignee_group
+
+    [[forms]]                           # forms the process uses, created when missing
+    slug = "price-exception-request"
+    name = "Price exception request"
+    purpose = "intake"                  # intake, step, public, quiz
+    [[forms.fields]]
+    label = "Sale reference"
+    type = "single_line"                # a FieldType value
+    required = true                     # the default
+    choices = ["a", "b"]                # a list or one string with a choice per line
+    # … and any other column of FormField: help_text, condition, min_value, max_length …
+
+    [[states]]
+    code = "requested"
+    label = "Requested"
+    kind = "initial"                    # initial, active, waiting, terminal
+    sla_hours = 8                       # optional
+
+    [[transitions]]
+    code = "approve"
+    label = "Approve"
+    from = ["requested"]
+    to = "approved"
+    groups = ["Approver"]               # optional: anyone who may act on the case
+    step_form = "approval-decision"     # optional, a form slug
+    condition = "data.amount.amount <= 1000"   # optional, the rule language
+    comment_required = false
+    style = "primary"                   # primary, secondary, warning
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from forms.models import FormDefinition, FormField
+from forms.services import form_publish
+from workflows.errors import PublishRefused
+from workflows.models import Process, ProcessState, ProcessTransition
+from workflows.services import process_publish
+
+SHIPPED_DIR = Path(settings.BASE_DIR) / "fixtures" / "processes"
+
+_PROCESS_KEYS = {
+    "code",
+    "name",
+    "reference_prefix",
+    "intake_form",
+    "description",
+    "assignment_rule",
+    "assignee_group",
+}
+_FORM_KEYS = {"slug", "name", "purpose", "description", "fields"}
+_FIELD_COLUMNS = {
+    "help_text",
+    "placeholder",
+    "default_value",
+    "choices",
+    "min_value",
+    "max_value",
+    "min_length",
+    "max_length",
+    "regex",
+    "regex_message",
+    "allowed_extensions",
+    "max_upload_mb",
+    "condition",
+}
+_STATE_KEYS = {"code", "label", "kind", "sla_hours", "colour"}
+_TRANSITION_KEYS = {
+    "code",
+    "label",
+    "from",
+    "to",
+    "groups",
+    "step_form",
+    "condition",
+    "comment_required",
+    "style",
+}
+
+
+class ShippedProcessError(Exception):
+    """A shipped process file cannot be loaded; the message says where and why."""
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def extend(self, other: LoadReport) -> None:
+        self.created += other.created
+        self.kept += other.kept
+
+
+def load_shipped_processes(*, actor, directory: Path = SHIPPED_DIR) -> LoadReport:
+    """Load every ``*.toml`` of ``directory`` in name order (see the module docstring)."""
+    report = LoadReport()
+    for path in sorted(Path(directory).glob("*.toml")):
+        report.extend(load_process_file(path, actor=actor))
+    return report
+
+
+def load_process_file(path: Path, *, actor) -> LoadReport:
+    """Create and publish what ``path`` describes and is missing; all or nothing."""
+    path = Path(path)
+    try:
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ShippedProcessError(f"{path.name}: cannot be read: {exc}") from exc
+    loader = _Loader(path.name, spec, actor)
+    with transaction.atomic():
+        loader.load()
+    return loader.report
+
+
+class _Loader:
+    def __init__(self, file_name: str, spec: dict, actor):
+        self.file_name, self.spec, self.actor = file_name, spec, actor
+        self.report = LoadReport()
+
+    def fail(self, where: str, reason: str):
+        raise ShippedProcessError(f"{self.file_name}: {where}: {reason}")
+
+    def check_keys(self, where: str, table: Any, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(table, dict):
+            self.fail(where, "expected a table of settings")
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            self.fail(where, f"unknown setting {', '.join(unknown)}")
+        missing = sorted(required - set(table))
+        if missing:
+            self.fail(where, f"missing {', '.join(missing)}")
+        return table
+
+    def load(self) -> None:
+        self.check_keys(
+            "the file", self.spec, {"process", "forms", "states", "transitions"}, {"process"}
+        )
+        for index, form_spec in enumerate(self.spec.get("forms", [])):
+            self.load_form(f"forms[{index}]", form_spec)
+        self.load_process()
+
+    # --- Forms ----------------------------------------------------------------------------------
+
+    def load_form(self, where: str, spec: dict) -> FormDefinition:
+        self.check_keys(where, spec, _FORM_KEYS, {"slug", "name", "purpose"})
+        existing = FormDefinition.objects.filter(slug=spec["slug"]).first()
+        if existing is not None:
+            self.report.kept.append(f"form {existing.slug}")
+            return existing
+        form = FormDefinition(
+            slug=spec["slug"],
+            name=spec["name"],
+            purpose=spec["purpose"],
+            **({"description": spec["description"]} if "description" in spec else {}),
+        )
+        self.clean(where, form)
+        form.save()
+        for position, field_spec in enumerate(spec.get("fields", [])):
+            self.load_field(f"{where}.fields[{position}]", form, position, field_spec)
+        try:
+            form_publish(form=form, actor=self.actor)
+        except ValidationError as exc:
+            self.fail(f"{where} ({form.slug})", "; ".join(exc.messages))
+        self.report.created.append(f"form {form.slug}")
+        return form
+
+    def load_field(self, where: str, form: FormDefinition, position: int, spec: dict) -> None:
+        allowed = {"label", "type", "required", *_FIELD_COLUMNS}
+        self.check_keys(where, spec, allowed, {"label", "type"})
+        columns = {key: spec[key] for key in _FIELD_COLUMNS if key in spec}
+        if isinstance(columns.get("choices"), list):
+            columns["choices"] = "\n".join(str(choice) for choice in columns["choices"])
+        for bound in ("min_value", "max_value"):
+            if bound in columns:
+                columns[bound] = Decimal(str(columns[bound]))
+        row = FormField(
+            form=form,
+            label=spec["label"],
+            field_type=spec["type"],
+            required=spec.get("required", True),
+            sort_order=position,
+            **columns,
+        )
+        self.clean(f"{where} ({spec['label']})", row, exclude=["form", "clean_name"])
+        row.save()
+
+    # --- The process ----------------------------------------------------------------------------
+
+    def form_by_slug(self, where: str, slug: str) -> FormDefinition:
+        form = FormDefinition.objects.filter(slug=slug).first()
+        if form is None:
+            self.fail(where, f"no form with the slug “{slug}”")
+        return form
+
+    def load_process(self) -> None:
+        spec = self.check_keys(
+            "[process]",
+            self.spec["process"],
+            _PROCESS_KEYS,
+            {"code", "name", "reference_prefix"},
+        )
+        existing = Process.objects.filter(code=spec["code"]).first()
+        if existing is not None:
+            self.report.kept.append(f"process {existing.code}")
+            return
+        process = Process(
+            code=spec["code"],
+            name=spec["name"],
+            reference_prefix=spec["reference_prefix"],
+            description=spec.get("description", ""),
+        )
+        if "intake_form" in spec:
+            process.intake_form = self.form_by_slug("[process]", spec["intake_form"])
+        if "assignment_rule" in spec:
+            process.assignment_rule = spec["assignment_rule"]
+        if "assignee_group" in spec:
+            process.assignee_group = self.group("[process]", spec["assignee_group"])
+        self.clean("[process]", process)
+        process.save()
+        for position, state_spec in enumerate(self.spec.get("states", [])):
+            where = f"states[{position}]"
+            self.check_keys(where, state_spec, _STATE_KEYS, {"code", "label", "kind"})
+            state = ProcessState(process=process, sort_order=position, **state_spec)
+            if state.sla_hours is not None:
+                state.sla_hours = Decimal(str(state.sla_hours))
+            self.clean(f"{where} ({state_spec['code']})", state, exclude=["process"])
+            state.save()
+        for position, transition_spec in enumerate(self.spec.get("transitions", [])):
+            self.load_transition(f"transitions[{position}]", process, position, transition_spec)
+        try:
+            process_publish(process=process, actor=self.actor)
+        except PublishRefused as exc:
+            self.fail(f"[process] ({process.code})", "; ".join(exc.errors))
+        self.report.created.append(f"process {process.code}")
+
+    def load_transition(self, where: str, process: Process, position: int, spec: dict) -> None:
+        self.check_keys(where, spec, _TRANSITION_KEYS, {"code", "label", "from", "to"})
+        where = f"{where} ({spec['code']})"
+        sources = spec["from"]
+        row = ProcessTransition(
+            process=process,
+            code=spec["code"],
+            label=spec["label"],
+            sources=", ".join(sources) if isinstance(sources, list) else str(sources),
+            target=spec["to"],
+            condition=spec.get("condition", ""),
+            comment_required=spec.get("comment_required", False),
+            sort_order=position,
+        )
+        if "style" in spec:
+            row.button_style = spec["style"]
+        if "step_form" in spec:
+            row.step_form = self.form_by_slug(where, spec["step_form"])
+        self.clean(where, row, exclude=["process"])
+        row.allowed_groups.set([self.group(where, name) for name in spec.get("groups", [])])
+        row.save()
+
+    def group(self, where: str, name: str) -> Group:
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            self.fail(where, f"no group named “{name}”")
+        return group
+
+    def clean(self, where: str, instance, exclude=None) -> None:
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            problems = [
+                f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+                for name, messages in exc.message_dict.items()
+            ]
+            self.fail(where, "; ".join(problems))
