@@ -19,6 +19,7 @@ from workflows.choices import ButtonStyle, StateKind
 from workflows.demo_pages import seed_pages
 from workflows.models import Process, ProcessState, ProcessTransition
 from workflows.services import case_open, case_transition, process_publish
+from workflows.shipped import load_shipped_processes
 
 INTAKE_FIELDS = [
     # label, type, required, extra
@@ -116,6 +117,7 @@ def seed(*, log) -> None:
     version = process_publish(process=process, actor=admin)
     log(f"  process {process} (version {version.number})")
     seed_pages(log=log)
+    seed_shipped(admin=admin, log=log)
 
     if process.cases.exists():
         return
@@ -153,5 +155,51 @@ def seed(*, log) -> None:
                 if code == "send_quote"
                 else None,
                 now=when + datetime.timedelta(hours=step * 3),
+            )
+        log(f"  case {case.reference}: {case.current_state.label}")
+
+
+# Sample price exceptions: amount, currency, store, what happens after the request.
+PRICE_EXCEPTIONS = [
+    ("300", "USD", "NYC-01", []),
+    ("250000", "KRW", "SEL-01", ["approve"]),
+    ("2400000", "KRW", "SEL-01", ["escalate"]),
+    ("3000000", "KRW", "SEL-01", ["escalate", "confirm"]),
+    ("9000", "UAH", "KBP-01", ["refuse"]),
+]
+
+
+def seed_shipped(*, admin, log) -> None:
+    """The processes shipped in fixtures/processes/, and a few sample cases of each."""
+    report = load_shipped_processes(actor=admin)
+    for item in report.created:
+        log(f"  shipped {item}")
+    process = Process.objects.get(code="price-exception")
+    if process.cases.exists():
+        return
+    User = get_user_model()
+    requesters = {"SEL-01": "staff", "KBP-01": "approver", "NYC-01": "admin"}
+    deciders = {"approve": "approver", "escalate": "approver", "confirm": "area", "refuse": "area"}
+    for amount, currency, store_code, moves in PRICE_EXCEPTIONS:
+        case = case_open(
+            process=process,
+            store=Store.objects.get(code=store_code),
+            actor=User.objects.get(username=requesters[store_code]),
+            data={
+                "kind_of_exception": "Discount",
+                "reason": "Display item",
+                "sale_reference": f"POS-{store_code}-{amount}",
+                "sale_amount_amount": str(int(amount) * 8),
+                "sale_amount_currency": currency,
+                "amount_amount": amount,
+                "amount_currency": currency,
+            },
+        )
+        for code in moves:
+            case_transition(
+                case=case,
+                transition=code,
+                actor=User.objects.get(username=deciders[code]),
+                comment="Over the yearly allowance." if code == "refuse" else "",
             )
         log(f"  case {case.reference}: {case.current_state.label}")

@@ -17,6 +17,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, has_transition_perm
 
+from forms.builder import answers_for_rules
+from forms.models import FormVersion
 from project.stores.models import Store
 from workflows.choices import AssignmentRule, EventKind
 from workflows.definition import ProcessDefinition, StateDef, TransitionDef
@@ -311,9 +313,11 @@ def case_open(
 
 def rule_context(case: Case, actor) -> dict:
     """What a transition condition can read: ``data.*``, ``case.*``, ``store.*``,
-    ``customer.*``, ``actor.*`` and ``today`` (in the store's time zone)."""
+    ``customer.*``, ``actor.*`` (``username``, ``groups``, ``is_assignee``, ``is_opener``) and
+    ``today`` (in the store's time zone). Numbers and amounts in ``data`` are read as numbers,
+    as the form field that stored them says."""
     return {
-        "data": case.data,
+        "data": answers_for_rules(_data_field_types(case), case.data),
         "case": {
             "reference": case.reference,
             "state": case.state,
@@ -335,9 +339,30 @@ def rule_context(case: Case, actor) -> dict:
             "username": actor.username,
             "groups": sorted(actor.groups.values_list("name", flat=True)),
             "is_assignee": case.assignee_id == actor.pk,
+            "is_opener": case.opened_by_id == actor.pk,
         },
         "today": timezone.now().astimezone(case.store.zoneinfo).date(),
     }
+
+
+def _data_field_types(case: Case) -> dict[str, str]:
+    """clean_name -> field type over the forms of the case's version (intake and step forms),
+    so that ``data.*`` reads numbers and amounts as numbers. Read once per case instance."""
+    cached = getattr(case, "_data_field_types", None)
+    if cached is None:
+        definition = case.definition
+        version_ids = {
+            definition.intake_form_version_id,
+            *(transition.step_form_version_id for transition in definition.transitions),
+        } - {None}
+        cached = {}
+        for schema in FormVersion.objects.filter(pk__in=version_ids).values_list(
+            "schema", flat=True
+        ):
+            for spec in schema:
+                cached.setdefault(spec["clean_name"], spec["field_type"])
+        case._data_field_types = cached
+    return cached
 
 
 class _Attempt:
