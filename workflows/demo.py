@@ -4,11 +4,15 @@ The after-sales processes shipped for real (care file, quotations, approvals, re
 reservations) come with their own fixtures; this one shows the engine working end to end.
 """
 
+import base64
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from forms.choices import FieldType, FormPurpose
 from forms.models import FormDefinition, FormField
@@ -174,6 +178,11 @@ def seed_shipped(*, admin, log) -> None:
     report = load_shipped_processes(actor=admin)
     for item in report.created:
         log(f"  shipped {item}")
+    seed_care_files(log=log)
+    seed_price_exceptions(log=log)
+
+
+def seed_price_exceptions(*, log) -> None:
     process = Process.objects.get(code="price-exception")
     if process.cases.exists():
         return
@@ -202,4 +211,92 @@ def seed_shipped(*, admin, log) -> None:
                 actor=User.objects.get(username=deciders[code]),
                 comment="Over the yearly allowance." if code == "refuse" else "",
             )
+        log(f"  case {case.reference}: {case.current_state.label}")
+
+
+# Sample care files: product, serial, warranty, the moves after intake (code, step-form data).
+_DIAGNOSIS = {
+    "findings_for_the_customer": "The movement needs a complete service; the crystal is scratched.",
+    "service_items_and_parts-0-code": "SRV-COMPLETE",
+    "service_items_and_parts-0-description": "Complete service",
+    "service_items_and_parts-0-quantity": "1",
+    "service_items_and_parts-0-unit_price": "450000",
+}
+CARE_FILES = [
+    ("Santos de Cartier", "SA-20931", "Out of warranty", []),
+    ("Tank Louis Cartier", "TL-88412", "Out of warranty", [("send_to_diagnosis", None)]),
+    (
+        "Ballon Bleu",
+        "BB-77310",
+        "Out of warranty",
+        [("send_to_diagnosis", None), ("send_quotation", _DIAGNOSIS)],
+    ),
+    (
+        "Panthère",
+        "PA-55120",
+        "Under warranty",
+        [
+            ("send_to_diagnosis", None),
+            ("repair_under_warranty", _DIAGNOSIS),
+            (
+                "send_to_central",
+                {"parcel_number": "JD0146", "carrier": "DHL", "handed_to_the_stock_team": "on"},
+            ),
+        ],
+    ),
+    (
+        "Clé de Cartier",
+        "CC-30117",
+        "Out of warranty",
+        [
+            ("send_to_diagnosis", None),
+            ("send_quotation", _DIAGNOSIS),
+            ("customer_accepts", None),
+            ("repair_locally", None),
+            ("repair_done", None),
+            ("quality_ok", None),
+        ],
+    ),
+]
+
+
+def _png(size, *, stroke: bool) -> bytes:
+    image = Image.new("RGBA", size, (0, 0, 0, 0) if stroke else (200, 190, 170, 255))
+    if stroke:
+        ImageDraw.Draw(image).line((10, 80, 120, 20, 250, 70), fill=(17, 17, 17, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def seed_care_files(*, log) -> None:
+    process = Process.objects.get(code="care-file")
+    if process.cases.exists():
+        return
+    User = get_user_model()
+    staff, approver = User.objects.get(username="staff"), User.objects.get(username="approver")
+    seoul = Store.objects.get(code="SEL-01")
+    signature = "data:image/png;base64," + base64.b64encode(_png((300, 100), stroke=True)).decode()
+    photo = _png((64, 48), stroke=False)
+    for number, (product, serial, warranty, moves) in enumerate(CARE_FILES, start=1):
+        case = case_open(
+            process=process,
+            store=seoul,
+            actor=staff,
+            customer={"name": f"Care customer {number}", "language": "ko"},
+            data={
+                "product": product,
+                "serial_number": serial,
+                "warranty_status": warranty,
+                "condition_report": "Light scratches on the case; runs slow.",
+                "customer_signature": signature,
+            },
+            files={
+                f"photos_{side}": SimpleUploadedFile(f"{side}.png", photo, "image/png")
+                for side in ("front", "back", "serial_number")
+            },
+        )
+        for code, data in moves:
+            actor = approver if code == "quality_ok" else staff
+            case_transition(case=case, transition=code, actor=actor, data=data)
         log(f"  case {case.reference}: {case.current_state.label}")

@@ -1,0 +1,245 @@
+"""The shipped care file (fixtures/processes/care_file.toml), walked through the services: every
+path from the counter to the archive, each refusal (wrong state, group, condition, step form), and
+what each step stores."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from project.accounts.roles import Role
+from tests.factories import StoreFactory, UserFactory
+from tests.forms.samples import PNG, data_url, drawing
+from workflows.errors import InvalidInput, TransitionRefused
+from workflows.models import Attachment, Process
+from workflows.services import available_transitions, case_open, case_transition
+from workflows.shipped import SHIPPED_DIR, load_process_file
+
+pytestmark = pytest.mark.django_db
+
+SIGNATURE = data_url(drawing())
+
+
+@pytest.fixture
+def process() -> Process:
+    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
+    return Process.objects.get(code="care-file")
+
+
+@pytest.fixture
+def store():
+    return StoreFactory(code="SEL-01", currency="KRW", languages=["ko", "en"])
+
+
+@pytest.fixture
+def staff(store):
+    return UserFactory(username="counter", role=Role.STORE_STAFF, stores=[store])
+
+
+@pytest.fixture
+def manager(store):
+    return UserFactory(username="manager", role=Role.APPROVER, stores=[store])
+
+
+def photos():
+    return {
+        f"photos_{side}": SimpleUploadedFile(f"{side}.png", PNG, content_type="image/png")
+        for side in ("front", "back", "serial_number")
+    }
+
+
+def open_care_file(process, store, staff, warranty="Out of warranty"):
+    return case_open(
+        process=process,
+        store=store,
+        actor=staff,
+        customer={"name": "Ji-woo Lee", "phone": "+82 2 3456 7890", "language": "ko"},
+        data={
+            "product": "Santos de Cartier",
+            "serial_number": "SA-20931",
+            "warranty_status": warranty,
+            "condition_report": "Scratch on the bezel; the crown does not wind.",
+            "customer_signature": SIGNATURE,
+        },
+        files=photos(),
+    )
+
+
+DIAGNOSIS = {
+    "findings_for_the_customer": "The mainspring is broken and the crystal is scratched.",
+    "service_items_and_parts-0-code": "SRV-COMPLETE",
+    "service_items_and_parts-0-description": "Complete service",
+    "service_items_and_parts-0-quantity": "1",
+    "service_items_and_parts-0-unit_price": "450000",
+}
+
+
+def move(case, code, actor, **kwargs):
+    event = case_transition(case=case, transition=code, actor=actor, **kwargs)
+    assert case.state == event.to_state
+    return event
+
+
+def offered(case, actor):
+    return [t.code for t in available_transitions(case, actor)]
+
+
+def refusal(case, code, actor, **kwargs) -> TransitionRefused:
+    with pytest.raises(TransitionRefused) as refused:
+        case_transition(case=case, transition=code, actor=actor, **kwargs)
+    return refused.value
+
+
+def test_intake_stores_the_condition_report_photos_and_signature(process, store, staff):
+    case = open_care_file(process, store, staff)
+
+    assert case.reference.startswith("CARE-") and case.state == "intake"
+    assert set(case.data["photos"]) == {"front", "back", "serial_number"}
+    names = sorted(Attachment.objects.filter(case=case).values_list("original_name", flat=True))
+    assert names == ["back.png", "front.png", "serial_number.png", "signature.png"]
+
+
+def test_intake_without_photos_or_signature_is_refused(process, store, staff):
+    with pytest.raises(InvalidInput) as refused:
+        case_open(
+            process=process,
+            store=store,
+            actor=staff,
+            data={
+                "product": "Tank",
+                "serial_number": "T-1",
+                "warranty_status": "Out of warranty",
+                "condition_report": "Fine",
+            },
+        )
+
+    assert set(refused.value.field_errors) == {"photos", "customer_signature"}
+    assert not process.cases.exists()
+
+
+def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, store, staff, manager):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    assert "repair_under_warranty" not in offered(case, staff)  # a quotation is needed
+    assert refusal(case, "repair_under_warranty", staff, data=DIAGNOSIS).reason == "condition"
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    assert case.data["service_items_and_parts"]["total"] == "450000.00"
+    move(case, "customer_accepts", staff)
+    move(case, "repair_locally", staff)
+    move(case, "repair_done", staff)
+    assert refusal(case, "quality_ok", staff).reason == "permission"  # the manager checks
+    move(case, "quality_ok", manager)
+    move(case, "hand_over", staff, data={"identity_checked": "on", "customer_signature": SIGNATURE})
+    move(case, "archive", staff)
+
+    case.refresh_from_db()
+    assert case.state == "archived" and case.closed_at is not None
+    assert case.data["identity_checked"] is True
+    events = list(case.events.order_by("created_at", "pk").values_list("to_state", flat=True))
+    assert events == [
+        "intake",
+        "diagnosis",
+        "quotation",
+        "accepted",
+        "local_repair",
+        "quality_check",
+        "ready",
+        "handed_over",
+        "archived",
+    ]
+
+
+def test_under_warranty_goes_to_the_workshop_without_a_quotation(process, store, staff):
+    case = open_care_file(process, store, staff, warranty="Under warranty")
+    move(case, "send_to_diagnosis", staff)
+
+    assert "send_quotation" not in offered(case, staff)
+    assert refusal(case, "send_quotation", staff, data=DIAGNOSIS).reason == "condition"
+    move(case, "repair_under_warranty", staff, data=DIAGNOSIS)
+    assert case.state == "accepted"
+
+
+def test_central_workshop_needs_the_parcel_and_comes_back_to_quality_check(
+    process, store, staff, manager
+):
+    case = open_care_file(process, store, staff, warranty="Under warranty")
+    move(case, "send_to_diagnosis", staff)
+    move(case, "repair_under_warranty", staff, data=DIAGNOSIS)
+
+    refused = refusal(case, "send_to_central", staff, data={"carrier": "DHL"})
+    assert refused.reason == "step_form"
+    assert set(refused.field_errors) == {"parcel_number", "handed_to_the_stock_team"}
+    move(
+        case,
+        "send_to_central",
+        staff,
+        data={"parcel_number": "JD0146", "carrier": "DHL", "handed_to_the_stock_team": "on"},
+    )
+    move(case, "back_from_central", staff)
+    move(case, "quality_failed", manager, comment="Crown still stiff.")
+    assert case.state == "local_repair"
+    move(case, "repair_done", staff)
+    move(case, "quality_ok", manager)
+    assert case.state == "ready" and case.data["parcel_number"] == "JD0146"
+
+
+def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(process, store, staff):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+
+    assert refusal(case, "customer_refuses", staff).reason == "comment"
+    move(case, "customer_refuses", staff, comment="Too expensive for the customer.")
+    move(
+        case,
+        "hand_back_unrepaired",
+        staff,
+        data={
+            "diagnosis_fee_amount": "50000",
+            "diagnosis_fee_currency": "KRW",
+            "customer_signature": SIGNATURE,
+        },
+    )
+    move(case, "archive", staff)
+
+    assert case.data["diagnosis_fee"] == {"amount": "50000", "currency": "KRW"}
+
+
+def test_no_answer_by_the_deadline_gives_the_piece_back_for_free(process, store, staff):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "no_answer", staff)
+
+    move(case, "hand_back_unrepaired", staff, data={"customer_signature": SIGNATURE})
+    assert case.data["diagnosis_fee"] is None
+
+
+def test_a_piece_that_cannot_be_repaired_closes_with_a_credit_note(process, store, staff, manager):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+
+    assert refusal(case, "cannot_repair", staff, comment="Movement discontinued.").reason == (
+        "permission"
+    )
+    move(case, "cannot_repair", manager, comment="Movement discontinued.")
+    assert refusal(case, "archive", manager).reason == "wrong_state"
+    move(
+        case,
+        "issue_credit_note",
+        manager,
+        data={
+            "credit_note_number": "CN-2026-0007",
+            "credit_amount_amount": "6900000",
+            "credit_amount_currency": "KRW",
+        },
+    )
+
+    case.refresh_from_db()
+    assert case.state == "closed_credit" and case.closed_at is not None
+
+
+def test_another_stores_staff_cannot_move_the_file(process, store, staff):
+    case = open_care_file(process, store, staff)
+    other = UserFactory(role=Role.STORE_STAFF, stores=[StoreFactory(code="KBP-01")])
+
+    assert refusal(case, "send_to_diagnosis", other).reason == "permission"
+    assert offered(case, other) == []
