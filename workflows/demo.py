@@ -180,6 +180,7 @@ def seed_shipped(*, admin, log) -> None:
         log(f"  shipped {item}")
     seed_care_files(log=log)
     seed_price_exceptions(log=log)
+    seed_returns_and_chargebacks(log=log)
 
 
 def seed_price_exceptions(*, log) -> None:
@@ -299,4 +300,73 @@ def seed_care_files(*, log) -> None:
         for code, data in moves:
             actor = approver if code == "quality_ok" else staff
             case_transition(case=case, transition=code, actor=actor, data=data)
+        log(f"  case {case.reference}: {case.current_state.label}")
+
+
+def seed_returns_and_chargebacks(*, log) -> None:
+    """Two returns (one refunded, one not eligible) and two chargebacks in New York."""
+    returns = Process.objects.get(code="return-exchange")
+    chargebacks = Process.objects.get(code="chargeback")
+    if returns.cases.exists() or chargebacks.cases.exists():
+        return
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    new_york = Store.objects.get(code="NYC-01")
+    today = timezone.now().astimezone(new_york.zoneinfo).date()
+    samples = [
+        (
+            returns,
+            {
+                "request": "Return",
+                "product": "Love bracelet",
+                "sale_reference": "POS-NYC-1001",
+                "purchase_date": (today - datetime.timedelta(days=6)).isoformat(),
+                "reason": "Wrong size",
+                "condition": "Unworn, with its labels",
+            },
+            [("eligible", None), ("refund", None)],
+        ),
+        (
+            returns,
+            {
+                "request": "Exchange",
+                "product": "Trinity ring",
+                "sale_reference": "POS-NYC-0870",
+                "purchase_date": (today - datetime.timedelta(days=70)).isoformat(),
+                "reason": "Changed their mind",
+                "condition": "Worn",
+            },
+            [
+                (
+                    "not_eligible",
+                    {
+                        "why_it_is_not_eligible": "Past the return period",
+                        "alternatives_offered": ["Repair", "Partial exchange"],
+                    },
+                )
+            ],
+        ),
+    ]
+    for deadline_days, moves in ((12, []), (5, [("collect", None)])):
+        samples.append(
+            (
+                chargebacks,
+                {
+                    "bank_case_number": f"VISA-{deadline_days:04d}-{today.year}",
+                    "card_scheme": "Visa",
+                    "sale_reference": "POS-NYC-0999",
+                    "disputed_amount_amount": "12400",
+                    "disputed_amount_currency": "USD",
+                    "reason_given_by_the_bank": "Goods not received",
+                    "response_deadline": (
+                        today + datetime.timedelta(days=deadline_days)
+                    ).isoformat(),
+                },
+                moves,
+            )
+        )
+    for process, data, moves in samples:
+        case = case_open(process=process, store=new_york, actor=admin, data=data)
+        for code, step_data in moves:
+            case_transition(case=case, transition=code, actor=admin, data=step_data)
         log(f"  case {case.reference}: {case.current_state.label}")
