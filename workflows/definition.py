@@ -44,6 +44,8 @@ class TransitionDef:
     condition: str = ""
     comment_required: bool = False
     button_style: str = ButtonStyle.PRIMARY
+    condition_message: str = ""
+    automatic: bool = False
 
     @functools.cached_property
     def rule(self):
@@ -199,6 +201,11 @@ class ProcessDefinition:
                     )
             if t.condition.strip():
                 errors.extend(_condition_errors(t))
+            elif t.automatic:
+                errors.append(
+                    f"Automatic transition “{t.code}” has no condition: say when it fires, "
+                    "e.g. today > data.reserved_until."
+                )
 
         if len(initial) == 1 and not errors:
             errors.extend(self._graph_errors(initial[0]))

@@ -181,6 +181,7 @@ def seed_shipped(*, admin, log) -> None:
     seed_care_files(log=log)
     seed_price_exceptions(log=log)
     seed_returns_and_chargebacks(log=log)
+    seed_reservations(log=log)
 
 
 def seed_price_exceptions(*, log) -> None:
@@ -369,4 +370,36 @@ def seed_returns_and_chargebacks(*, log) -> None:
         case = case_open(process=process, store=new_york, actor=admin, data=data)
         for code, step_data in moves:
             case_transition(case=case, transition=code, actor=admin, data=step_data)
+        log(f"  case {case.reference}: {case.current_state.label}")
+
+
+def seed_reservations(*, log) -> None:
+    """Reservations in Seoul: one put aside for a week, one past its date (the worker expires it
+    within five minutes of `make run`), and a product wanted from Kyiv."""
+    process = Process.objects.get(code="reservation")
+    if process.cases.exists():
+        return
+    staff = get_user_model().objects.get(username="staff")
+    seoul = Store.objects.get(code="SEL-01")
+    today = timezone.now().astimezone(seoul.zoneinfo).date()
+    samples = [
+        ({"request_type": "Reservation", "product": "Panthère de Cartier, small model",
+          "reserved_until": (today + datetime.timedelta(days=7)).isoformat()},
+         [("reserve", None)]),
+        ({"request_type": "Reservation", "product": "Love bracelet, size 17",
+          "reserved_until": (today - datetime.timedelta(days=1)).isoformat()},
+         [("reserve", None)]),
+        ({"request_type": "Product wanted", "product": "Juste un Clou ring, size 52"},
+         [("request_transfer", {"from_store": "KBP-01", "quantity": "1"})]),
+    ]  # fmt: skip
+    for number, (data, moves) in enumerate(samples, start=1):
+        case = case_open(
+            process=process,
+            store=seoul,
+            actor=staff,
+            customer={"name": f"Reservation customer {number}", "language": "ko"},
+            data=data,
+        )
+        for code, step_data in moves:
+            case_transition(case=case, transition=code, actor=staff, data=step_data)
         log(f"  case {case.reference}: {case.current_state.label}")

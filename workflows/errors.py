@@ -14,7 +14,7 @@ class WorkflowError(Exception):
 
 class TransitionRefused(WorkflowError):
     """The transition may not run now. ``reason`` is one of: unknown, wrong_state, closed,
-    permission, condition, comment, step_form."""
+    automatic (it fires by itself), permission, condition, comment, step_form."""
 
     def __init__(self, message: str, *, reason: str, field_errors: dict | None = None):
         super().__init__(message, field_errors=field_errors)

@@ -163,6 +163,24 @@ class ProcessTransition(ClusterableModel, Orderable):
             'Only offered when this holds, e.g. quote.total > 500 and store.country == "KR"'
         ),
     )
+    condition_message = models.CharField(
+        _("message when the condition does not hold"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Shown to staff instead of the condition itself, e.g. “You cannot approve your own "
+            "request.”"
+        ),
+    )
+    automatic = models.BooleanField(
+        _("automatic"),
+        default=False,
+        help_text=_(
+            "Fired by Atelier itself, every few minutes, on open cases in its “from” states whose "
+            "condition holds (e.g. today > data.reserved_until): never offered as a button. The "
+            "case's assignee, or whoever opened it, is told by e-mail."
+        ),
+    )
     comment_required = models.BooleanField(_("comment required"), default=False)
     button_style = models.CharField(
         _("button style"),

@@ -34,6 +34,9 @@ from workflows.models import (
 from workflows.signals import case_opened, case_transitioned
 from workflows.sla import add_business_hours
 
+# The system user automatic transitions are fired by (``scheduler_user``).
+SCHEDULER_USERNAME = "atelier-scheduler"
+
 User = get_user_model()
 
 
@@ -67,6 +70,8 @@ def process_build_definition(*, process: Process) -> ProcessDefinition:
                 condition=row.condition.strip(),
                 comment_required=row.comment_required,
                 button_style=row.button_style,
+                condition_message=row.condition_message.strip(),
+                automatic=row.automatic,
             )
         )
     return ProcessDefinition(
@@ -380,14 +385,14 @@ class _Attempt:
 def may_act_on(case: Case, actor) -> bool:
     """Whether ``actor`` may change ``case`` at all (transitions, notes, files, assignment):
     an active user with the ``change_case`` permission (staff and approvers; auditors only look)
-    who belongs to the case's store."""
+    who belongs to the case's store, or has access to every store."""
     if not actor.is_active:
         return False
     if actor.is_superuser:
         return True
-    return (
-        actor.has_perm("workflows.change_case")
-        and case.store.memberships.filter(user=actor).exists()
+    return actor.has_perm("workflows.change_case") and (
+        actor.has_perm("stores.access_all_stores")
+        or case.store.memberships.filter(user=actor).exists()
     )
 
 
@@ -426,13 +431,20 @@ def transition_refusal(case: Case, definition: TransitionDef | None, actor, code
             f"“{definition.label}” is reserved for: {', '.join(definition.allowed_group_names)}.",
             reason="permission",
         )
+    if definition.automatic and actor.username != SCHEDULER_USERNAME:
+        return TransitionRefused(
+            f"“{definition.label}” happens by itself when its condition holds.",
+            reason="automatic",
+        )
     rule = definition.rule
     if rule is not None:
         failing = rule.explain(rule_context(case, actor))
         if failing is not None:
+            explanation = definition.condition_message or (
+                f"the condition {failing} does not hold."
+            )
             return TransitionRefused(
-                f"“{definition.label}” is not possible: the condition {failing} does not hold.",
-                reason="condition",
+                f"“{definition.label}” is not possible: {explanation}", reason="condition"
             )
     return None
 
@@ -773,3 +785,108 @@ def _move_case(row: MoveRow, to_version: ProcessVersion, actor) -> None:
             data={"version": to_version.number},
             seconds_in_state=_seconds(elapsed),
         )
+
+
+# --- Automatic transitions ------------------------------------------------------------------------
+
+
+def scheduler_user():
+    """The system user that fires automatic transitions (created on first use). It cannot sign
+    in (no usable password, not staff) and holds ``workflows.change_case`` and
+    ``stores.access_all_stores``, so it may act on cases of every store; case histories show it
+    as the actor of what happened by itself."""
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=SCHEDULER_USERNAME,
+        defaults={"first_name": "Atelier", "last_name": "scheduler", "is_staff": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="workflows", codename="change_case"),
+            Permission.objects.get(content_type__app_label="stores", codename="access_all_stores"),
+        )
+    return user
+
+
+@dataclass
+class AutomaticRun:
+    """What one run of ``fire_automatic_transitions`` did: references moved, and those that
+    could not be moved with the reason."""
+
+    fired: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def fire_automatic_transitions(*, batch_size: int = 500) -> AutomaticRun:
+    """Fire every automatic transition whose condition holds on an open case in one of its
+    source states (at most ``batch_size`` cases per process version a run), and tell the case's
+    assignee, or whoever opened it, by e-mail. Each case moves in its own transaction, so one
+    failing case stops nothing else."""
+    from workflows.errors import WorkflowError
+
+    actor = scheduler_user()
+    run = AutomaticRun()
+    versions = ProcessVersion.objects.filter(cases__closed_at__isnull=True).distinct()
+    for version in versions:
+        automatic = [t for t in version.definition.transitions if t.automatic]
+        if not automatic:
+            continue
+        sources = {source for t in automatic for source in t.sources}
+        cases = (
+            Case.objects.filter(version=version, closed_at__isnull=True, state__in=sources)
+            .select_related("version", "store", "process")
+            .order_by("pk")[:batch_size]
+        )
+        for case in cases:
+            due = next(
+                (
+                    t
+                    for t in automatic
+                    if case.state in t.sources and transition_refusal(case, t, actor) is None
+                ),
+                None,
+            )
+            if due is None:
+                continue
+            try:
+                case_transition(case=case, transition=due.code, actor=actor)
+            except WorkflowError as exc:
+                run.failed.append((case.reference, exc.message))
+                continue
+            run.fired.append(case.reference)
+            _tell_about_automatic_move(case, due)
+    return run
+
+
+def _tell_about_automatic_move(case: Case, transition: TransitionDef) -> None:
+    from django.utils.translation import gettext as _
+
+    from workflows.tasks import send_case_email
+
+    person = case.assignee or case.opened_by
+    if not person.email:
+        return
+    state = case.current_state
+    send_case_email(
+        to=person.email,
+        subject=_("%(reference)s: %(transition)s")
+        % {
+            "reference": case.reference,
+            "transition": transition.label,
+        },
+        body=_(
+            "%(reference)s (%(process)s, %(customer)s) moved by itself to “%(state)s”: "
+            "%(transition)s."
+        )
+        % {
+            "reference": case.reference,
+            "process": case.process.name,
+            "customer": case.customer_name or "-",
+            "state": state.label if state else case.state,
+            "transition": transition.label,
+        },
+    )

@@ -37,6 +37,8 @@ error names the file, the place in it and the reason. One file describes one pro
     groups = ["Approver"]               # optional: anyone who may act on the case
     step_form = "approval-decision"     # optional, a form slug
     condition = "data.amount.amount <= 1000"   # optional, the rule language
+    condition_message = "…"             # optional: shown when the condition does not hold
+    automatic = false                   # true: fired by Atelier when the condition holds
     comment_required = false
     style = "primary"                   # primary, secondary, warning
 """
@@ -98,6 +100,8 @@ _TRANSITION_KEYS = {
     "condition",
     "comment_required",
     "style",
+    "condition_message",
+    "automatic",
 }
 
 
@@ -268,6 +272,8 @@ class _Loader:
             sources=", ".join(sources) if isinstance(sources, list) else str(sources),
             target=spec["to"],
             condition=spec.get("condition", ""),
+            condition_message=spec.get("condition_message", ""),
+            automatic=spec.get("automatic", False),
             comment_required=spec.get("comment_required", False),
             sort_order=position,
         )

@@ -136,3 +136,20 @@ def test_every_shipped_file_loads(admin):
     assert len(processes) == len(files)
     for item in processes:
         assert Process.objects.get(code=item.removeprefix("process ")).live_version is not None
+
+
+def test_seed_demo_loads_every_shipped_process_with_cases_in_several_states():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+
+    codes = ["care-file", "price-exception", "return-exchange", "chargeback", "reservation"]
+    for code in codes:
+        process = Process.objects.get(code=code)
+        states = set(process.cases.values_list("state", flat=True))
+        assert process.live_version is not None
+        assert len(states) >= 2, f"{code}: {states}"
+    assert Process.objects.get(code="care-file").cases.count() == 5

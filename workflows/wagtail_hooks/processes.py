@@ -58,7 +58,8 @@ class ProcessViewSet(ModelViewSet):
                 FieldPanel("allowed_groups", widget=django.forms.CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("step_form"), FieldPanel("button_style")]),
                 FieldPanel("condition"),
-                FieldPanel("comment_required"),
+                FieldPanel("condition_message"),
+                FieldRowPanel([FieldPanel("comment_required"), FieldPanel("automatic")]),
             ],
         ),
     ]
