@@ -182,6 +182,7 @@ def seed_shipped(*, admin, log) -> None:
     seed_price_exceptions(log=log)
     seed_returns_and_chargebacks(log=log)
     seed_reservations(log=log)
+    seed_catalogues(log=log)
 
 
 def seed_price_exceptions(*, log) -> None:
@@ -403,3 +404,46 @@ def seed_reservations(*, log) -> None:
         for code, step_data in moves:
             case_transition(case=case, transition=code, actor=staff, data=step_data)
         log(f"  case {case.reference}: {case.current_state.label}")
+
+
+# code, English, Korean, prices, light intervention (services only)
+SERVICE_ITEMS = [
+    ("SRV-COMPLETE", "Complete service", "종합 서비스",
+     {"KRW": "450000", "USD": "350", "UAH": "14000", "EUR": "330"}, False),
+    ("SRV-BATTERY", "Battery change", "배터리 교체",
+     {"KRW": "60000", "USD": "45", "UAH": "1800", "EUR": "40"}, True),
+    ("SRV-POLISH", "Case polishing", "케이스 폴리싱",
+     {"KRW": "180000", "USD": "140", "UAH": "5600", "EUR": "130"}, False),
+]  # fmt: skip
+SPARE_PARTS = [
+    ("CR-100", "Cartier", "Crown", "크라운", {"KRW": "85000", "USD": "65.50", "EUR": "60"}),
+    ("GL-220", "Cartier", "Sapphire crystal", "사파이어 크리스탈",
+     {"KRW": "240000", "USD": "185", "EUR": "170"}),
+    ("ST-018", "Cartier", "Leather strap, 18 mm", "가죽 스트랩 18mm",
+     {"KRW": "320000", "USD": "250", "UAH": "9800", "EUR": "230"}),
+]  # fmt: skip
+
+
+def seed_catalogues(*, log) -> None:
+    """A few service items and spare parts with Korean texts and prices per currency."""
+    from workflows.quotation_models import ServiceItem, SparePart
+
+    for code, english, korean, prices, light in SERVICE_ITEMS:
+        item, created = ServiceItem.objects.get_or_create(
+            code=code, defaults={"description": english, "light_intervention": light}
+        )
+        if created:
+            item.texts.create(language="ko", description=korean)
+            for currency, amount in prices.items():
+                item.prices.create(currency=currency, amount=amount)
+            item.save()
+    for number, brand, english, korean, prices in SPARE_PARTS:
+        part, created = SparePart.objects.get_or_create(
+            part_number=number, defaults={"description": english, "brand": brand}
+        )
+        if created:
+            part.texts.create(language="ko", description=korean)
+            for currency, amount in prices.items():
+                part.prices.create(currency=currency, amount=amount)
+            part.save()
+    log(f"  catalogues: {ServiceItem.objects.count()} services, {SparePart.objects.count()} parts")

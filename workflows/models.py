@@ -483,6 +483,13 @@ class Attachment(models.Model):
             raise ValidationError({"file": _("The file is empty.")})
 
 
-# The public page that opens a case (workflows/pages.py) needs the models above; importing it here
-# registers it with the app like the models of this module.
+# The public page that opens a case (workflows/pages.py) and the catalogue and quotation models
+# (workflows/quotation_models.py) need the models above; importing them here registers them with
+# the app like the models of this module.
 import workflows.pages  # noqa: E402, F401, I001
+from workflows.quotation_models import (  # noqa: E402, F401, I001
+    Quotation,
+    QuotationLine,
+    ServiceItem,
+    SparePart,
+)

@@ -221,6 +221,8 @@ FORMS_RATE_LIMIT_WINDOW_SECONDS = env.int("FORMS_RATE_LIMIT_WINDOW_SECONDS", def
 FORMS_TRUSTED_PROXY_COUNT = env.int("FORMS_TRUSTED_PROXY_COUNT", default=0)
 # Hours a file uploaded on an earlier step of an unfinished multi-step form is kept.
 FORMS_PENDING_UPLOAD_HOURS = env.int("FORMS_PENDING_UPLOAD_HOURS", default=24)
+# Days a quotation stays valid unless staff set another date.
+QUOTATION_VALID_DAYS = env.int("QUOTATION_VALID_DAYS", default=30)
 
 # --- Internationalisation -------------------------------------------------------------------------
 

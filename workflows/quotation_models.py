@@ -1,0 +1,259 @@
+"""Catalogues (spare parts, service items) and quotations: the typed models after-sales needs for
+real arithmetic. Amounts are Decimal and computed by ``workflows.money``; services that change
+them are in ``workflows.quotations``.
+
+Catalogues are edited in the admin (Catalogues menu) and, later, filled by the ERP bridge: a part
+or service has a description per language and a price per currency, each as a child row.
+A quotation copies what it quotes (code, description, price) so that later catalogue edits never
+change a quotation a customer saw; a revision is a new version of it, never an edit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+from project.stores.choices import Currency
+from project.stores.scoping import StoreScopedQuerySet
+
+MONEY_DIGITS = 14
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class _CatalogueEntry(ClusterableModel):
+    """What spare parts and service items share: a default (English) description, one per
+    language as child rows, prices per currency as child rows, and an active flag."""
+
+    description = models.CharField(
+        _("description (English)"),
+        max_length=255,
+        help_text=_("Used when there is no description in the customer's language."),
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive entries cannot be quoted any more.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def description_in(self, language: str) -> str:
+        """The description in ``language`` (e.g. ``"ko"``), else the English one."""
+        for text in self.texts.all():
+            if text.language == language and text.description:
+                return text.description
+        return self.description
+
+    def price_in(self, currency: str):
+        """The price in ``currency``, or None when there is none."""
+        return next((p.amount for p in self.prices.all() if p.currency == currency), None)
+
+
+class _Text(Orderable):
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    description = models.CharField(_("description"), max_length=255)
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def __str__(self):
+        return f"{self.language}: {self.description}"
+
+
+class _Price(Orderable):
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    amount = models.DecimalField(
+        _("price"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def __str__(self):
+        return f"{self.amount} {self.currency}"
+
+
+class SparePart(_CatalogueEntry):
+    part_number = models.CharField(_("part number"), max_length=40, unique=True)
+    brand = models.CharField(_("brand"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["part_number"]
+        verbose_name = _("spare part")
+        verbose_name_plural = _("spare parts")
+
+    def __str__(self):
+        return f"{self.part_number} {self.description}"
+
+
+class SparePartText(_Text):
+    part = ParentalKey(SparePart, on_delete=models.CASCADE, related_name="texts")
+
+    class Meta(_Text.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["part", "language"], name="workflows_part_text_once")
+        ]
+
+
+class SparePartPrice(_Price):
+    part = ParentalKey(SparePart, on_delete=models.CASCADE, related_name="prices")
+
+    class Meta(_Price.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["part", "currency"], name="workflows_part_price_once")
+        ]
+
+
+class ServiceItem(_CatalogueEntry):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    light_intervention = models.BooleanField(
+        _("light intervention"),
+        default=False,
+        help_text=_("Done at the counter and invoiced directly (a strap change, a battery)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+
+    def __str__(self):
+        return f"{self.code} {self.description}"
+
+
+class ServiceItemText(_Text):
+    item = ParentalKey(ServiceItem, on_delete=models.CASCADE, related_name="texts")
+
+    class Meta(_Text.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["item", "language"], name="workflows_service_text_once")
+        ]
+
+
+class ServiceItemPrice(_Price):
+    item = ParentalKey(ServiceItem, on_delete=models.CASCADE, related_name="prices")
+
+    class Meta(_Price.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "currency"], name="workflows_service_price_once"
+            )
+        ]
+
+
+# --- Quotations -----------------------------------------------------------------------------------
+
+
+class QuotationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent to the customer")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    SUPERSEDED = "superseded", _("Replaced by a revision")
+    EXPIRED = "expired", _("Expired")
+
+
+class LineKind(models.TextChoices):
+    PART = "part", _("Spare part")
+    SERVICE = "service", _("Service")
+    OTHER = "other", _("Other")
+
+
+class Quotation(models.Model):
+    """One version of a case's quotation. Only a draft changes; the customer decides on one
+    exact version."""
+
+    case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, related_name="quotations")
+    number = models.PositiveIntegerField(_("version"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=QuotationStatus.choices, default=QuotationStatus.DRAFT
+    )
+    subtotal = models.DecimalField(_("subtotal"), max_digits=MONEY_DIGITS, decimal_places=2)
+    tax = models.DecimalField(_("tax"), max_digits=MONEY_DIGITS, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=MONEY_DIGITS, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The customer's decision (the decision page and the counter record it).
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_name = models.CharField(_("name typed as signature"), max_length=200, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+
+    store_field = "case__store"
+    objects = StoreScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "number"]
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="workflows_quotation_version")
+        ]
+
+    def __str__(self):
+        return f"{self.case.reference} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == QuotationStatus.DRAFT
+
+
+class QuotationLine(models.Model):
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
+    spare_part = models.ForeignKey(
+        SparePart, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service_item = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    description = models.CharField(_("description"), max_length=255)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(0)],
+    )
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    discount_percent = models.DecimalField(
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    tax_rate = models.DecimalField(
+        _("tax rate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    net = models.DecimalField(_("amount"), max_digits=MONEY_DIGITS, decimal_places=2)
+
+    class Meta:
+        ordering = ["quotation", "position"]
+        verbose_name = _("quotation line")
+        verbose_name_plural = _("quotation lines")
+
+    def __str__(self):
+        return f"{self.quantity} x {self.description}"

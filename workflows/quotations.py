@@ -1,0 +1,292 @@
+"""Quotation services: create, change while a draft, revise into a new version, send.
+
+A line is a dict: ``part`` or ``service`` (a catalogue object or its part number / code; the unit
+price is its price in the quotation's currency and the description the one in the customer's
+language, unless given) or a free ``description`` with a ``unit_price``; then ``quantity``
+(default 1), ``discount_percent`` and ``tax_rate`` (default 0). Numbers may be given as text.
+Bad lines raise ``InvalidInput`` naming each line and field, and change nothing. Amounts are
+computed by ``workflows.money``, never typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from workflows.errors import InvalidInput
+from workflows.models import Case
+from workflows.money import LineAmounts, currency_decimals, round_money, totals
+from workflows.quotation_models import (
+    LineKind,
+    Quotation,
+    QuotationLine,
+    QuotationStatus,
+    ServiceItem,
+    SparePart,
+)
+from workflows.services import may_act_on
+
+
+def quotation_create(
+    *,
+    case: Case,
+    actor,
+    lines: Iterable[Mapping[str, Any]],
+    currency: str | None = None,
+    valid_until: datetime.date | None = None,
+) -> Quotation:
+    """A new draft version of ``case``'s quotation (version 1, or the next one)."""
+    _check_actor(case, actor)
+    if case.is_closed:
+        raise InvalidInput(f"{case.reference} is closed: it takes no more quotations.")
+    currency = currency or case.store.currency
+    valid_until = valid_until or _default_valid_until(case)
+    prepared = _prepare_lines(case, list(lines), currency)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)  # versions are numbered in turn
+        number = (locked.quotations.aggregate(last=Max("number"))["last"] or 0) + 1
+        quotation = Quotation(
+            case=locked,
+            number=number,
+            currency=currency,
+            valid_until=valid_until,
+            created_by=actor,
+        )
+        _save_with_lines(quotation, prepared)
+    return quotation
+
+
+def quotation_update(
+    *,
+    quotation: Quotation,
+    actor,
+    lines: Iterable[Mapping[str, Any]],
+    valid_until: datetime.date | None = None,
+) -> Quotation:
+    """Replace the lines (and the validity) of a draft; anything else is a revision."""
+    _check_actor(quotation.case, actor)
+    prepared = _prepare_lines(quotation.case, list(lines), quotation.currency)
+    with transaction.atomic():
+        locked = Quotation.objects.select_for_update().get(pk=quotation.pk)
+        if not locked.is_draft:
+            raise InvalidInput(
+                f"Version {locked.number} of the quotation of {locked.case.reference} is "
+                f"“{locked.get_status_display()}” and no longer changes: revise it instead."
+            )
+        locked.lines.all().delete()
+        if valid_until is not None:
+            locked.valid_until = valid_until
+        _save_with_lines(locked, prepared)
+    return locked
+
+
+def quotation_revise(
+    *,
+    quotation: Quotation,
+    actor,
+    lines: Iterable[Mapping[str, Any]] | None = None,
+    valid_until: datetime.date | None = None,
+) -> Quotation:
+    """The next version of the quotation, with ``lines`` (by default a copy of the current
+    ones); the revised version is marked superseded. An accepted quotation is not revised."""
+    _check_actor(quotation.case, actor)
+    if quotation.status == QuotationStatus.ACCEPTED:
+        raise InvalidInput(
+            f"Version {quotation.number} was accepted by the customer and is not revised."
+        )
+    if lines is None:
+        lines = [_line_as_input(line) for line in quotation.lines.all()]
+    with transaction.atomic():
+        revised = quotation_create(
+            case=quotation.case,
+            actor=actor,
+            lines=lines,
+            currency=quotation.currency,
+            valid_until=valid_until,
+        )
+        Quotation.objects.filter(case=quotation.case, number__lt=revised.number).exclude(
+            status__in=[QuotationStatus.ACCEPTED, QuotationStatus.REFUSED]
+        ).update(status=QuotationStatus.SUPERSEDED)
+    return revised
+
+
+def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
+    """Mark the latest draft as sent to the customer."""
+    _check_actor(quotation.case, actor)
+    with transaction.atomic():
+        locked = Quotation.objects.select_for_update().get(pk=quotation.pk)
+        if not locked.is_draft:
+            raise InvalidInput(
+                f"Version {locked.number} is “{locked.get_status_display()}”: only a draft is sent."
+            )
+        locked.status = QuotationStatus.SENT
+        locked.sent_at = now or timezone.now()
+        locked.save(update_fields=["status", "sent_at"])
+    return locked
+
+
+# --- Lines ----------------------------------------------------------------------------------------
+
+
+def _check_actor(case: Case, actor) -> None:
+    if not may_act_on(case, actor):
+        raise InvalidInput(
+            f"You can look at {case.reference} but not quote it: that needs a role that works on "
+            f"cases and membership of {case.store.name}."
+        )
+
+
+def _default_valid_until(case: Case) -> datetime.date:
+    today = timezone.now().astimezone(case.store.zoneinfo).date()
+    return today + datetime.timedelta(days=settings.QUOTATION_VALID_DAYS)
+
+
+_LINE_KEYS = {"part", "service", "description", "quantity", "unit_price", "discount_percent"}
+_LINE_KEYS |= {"tax_rate", "code"}
+
+
+def _prepare_lines(case: Case, lines: list, currency: str) -> list[QuotationLine]:
+    """Unsaved lines with their amounts, or InvalidInput listing every problem."""
+    if not lines:
+        raise InvalidInput("A quotation needs at least one line.")
+    errors: list[str] = []
+    prepared = []
+    for position, line in enumerate(lines, start=1):
+        problems: list[str] = []
+        built = _prepare_line(case, line, currency, position, problems)
+        errors += [f"Line {position}: {problem}" for problem in problems]
+        prepared.append(built)
+    if errors:
+        raise InvalidInput(
+            "The quotation has errors: " + " ".join(errors),
+            field_errors={"lines": errors},
+        )
+    return prepared
+
+
+def _prepare_line(case, line, currency, position, problems) -> QuotationLine | None:
+    unknown = sorted(set(line) - _LINE_KEYS)
+    if unknown:
+        problems.append(f"unknown field {', '.join(unknown)}.")
+    part = _catalogue_entry(SparePart, "part_number", line.get("part"), "part", problems)
+    service = _catalogue_entry(ServiceItem, "code", line.get("service"), "service", problems)
+    if part and service:
+        problems.append("choose a part or a service, not both.")
+    entry = part or service
+    language = case.customer_language or "en"
+    description = str(line.get("description") or "").strip()
+    if entry is not None:
+        description = description or entry.description_in(language)
+    elif not description and not (line.get("part") or line.get("service")):
+        problems.append("choose a part or a service, or describe the line.")
+
+    quantity = _number(line, "quantity", Decimal(1), problems)
+    discount = _number(line, "discount_percent", Decimal(0), problems)
+    tax_rate = _number(line, "tax_rate", Decimal(0), problems)
+    unit_price = _number(line, "unit_price", None, problems)
+    if unit_price is None and entry is not None:
+        unit_price = entry.price_in(currency)
+        if unit_price is None:
+            label = "part" if part else "service"
+            code = part.part_number if part else service.code
+            problems.append(f"{label} “{code}” has no price in {currency}.")
+    elif line.get("unit_price") in (None, "") and entry is None and description:
+        problems.append("unit_price is missing.")
+
+    if quantity is not None and quantity <= 0:
+        problems.append("quantity must be more than 0.")
+    for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            problems.append(f"{name} must be between 0 and 100.")
+    if unit_price is not None:
+        if unit_price < 0:
+            problems.append("unit_price cannot be negative.")
+        elif unit_price != round_money(unit_price, currency):
+            decimals = currency_decimals(currency)
+            problems.append(
+                f"{currency} prices have no decimals."
+                if decimals == 0
+                else f"{currency} prices have at most {decimals} decimals."
+            )
+    if problems:
+        return None
+    return QuotationLine(
+        position=position,
+        kind=LineKind.PART if part else LineKind.SERVICE if service else LineKind.OTHER,
+        spare_part=part,
+        service_item=service,
+        code=(part.part_number if part else service.code if service else line.get("code", ""))[:40],
+        description=description[:255],
+        quantity=quantity,
+        unit_price=unit_price,
+        discount_percent=discount,
+        tax_rate=tax_rate,
+    )
+
+
+def _catalogue_entry(model, key: str, value, label: str, problems):
+    if value in (None, ""):
+        return None
+    # Read afresh (with its texts and prices), even when given as an object: what is quoted is
+    # what the catalogue says now.
+    lookup = {"pk": value.pk} if isinstance(value, model) else {key: value}
+    entry = model.objects.prefetch_related("texts", "prices").filter(**lookup).first()
+    if entry is None:
+        problems.append(f"there is no {label} “{value}”.")
+        return None
+    if not entry.active:
+        problems.append(f"{label} “{getattr(entry, key)}” is no longer active.")
+        return None
+    return entry
+
+
+def _number(line: Mapping, name: str, default, problems) -> Decimal | None:
+    value = line.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append(f"{name} “{value}” is not a number.")
+        return None
+    if not number.is_finite():
+        problems.append(f"{name} “{value}” is not a number.")
+        return None
+    return number
+
+
+def _save_with_lines(quotation: Quotation, lines: list[QuotationLine]) -> None:
+    amounts = totals(
+        (LineAmounts(ln.quantity, ln.unit_price, ln.discount_percent, ln.tax_rate) for ln in lines),
+        quotation.currency,
+    )
+    quotation.subtotal, quotation.tax, quotation.total = (
+        amounts.subtotal,
+        amounts.tax,
+        amounts.total,
+    )
+    quotation.save()
+    for line, net in zip(lines, amounts.nets, strict=True):
+        line.quotation = quotation
+        line.net = net
+    QuotationLine.objects.bulk_create(lines)
+
+
+def _line_as_input(line: QuotationLine) -> dict:
+    return {
+        "part": line.spare_part,
+        "service": line.service_item,
+        "code": line.code,
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "discount_percent": line.discount_percent,
+        "tax_rate": line.tax_rate,
+    }
