@@ -80,6 +80,8 @@ class ProcessDefinition:
     assignment_rule: str = AssignmentRule.NONE
     assignment_field: str = ""
     assignee_group_id: int | None = None
+    quotation_accept_transition: str = ""
+    quotation_refuse_transition: str = ""
 
     # --- lookups ---------------------------------------------------------------------------------
 
@@ -119,6 +121,8 @@ class ProcessDefinition:
             "assignment_rule": self.assignment_rule,
             "assignment_field": self.assignment_field,
             "assignee_group_id": self.assignee_group_id,
+            "quotation_accept_transition": self.quotation_accept_transition,
+            "quotation_refuse_transition": self.quotation_refuse_transition,
         }
 
     @classmethod
@@ -153,6 +157,8 @@ class ProcessDefinition:
             assignment_rule=data.get("assignment_rule", AssignmentRule.NONE),
             assignment_field=data.get("assignment_field", ""),
             assignee_group_id=data.get("assignee_group_id"),
+            quotation_accept_transition=data.get("quotation_accept_transition", ""),
+            quotation_refuse_transition=data.get("quotation_refuse_transition", ""),
         )
 
     # --- validation ------------------------------------------------------------------------------
@@ -205,6 +211,16 @@ class ProcessDefinition:
                 errors.append(
                     f"Automatic transition “{t.code}” has no condition: say when it fires, "
                     "e.g. today > data.reserved_until."
+                )
+
+        for decision, code in (
+            ("acceptance", self.quotation_accept_transition),
+            ("refusal", self.quotation_refuse_transition),
+        ):
+            if code and code not in transition_codes:
+                errors.append(
+                    f"The customer's {decision} of a quotation fires “{code}”, "
+                    "which is not a transition of this process."
                 )
 
         if len(initial) == 1 and not errors:

@@ -77,6 +77,21 @@ class Process(ClusterableModel):
         blank=True,
         help_text=_("For “by a form field”: the intake field holding the assignee's username."),
     )
+    quotation_accept_transition = models.CharField(
+        _("when the customer accepts a quotation"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Code of the transition the customer's acceptance fires (online or recorded at the "
+            "counter), e.g. customer_accepts. Empty: the process takes no quotations."
+        ),
+    )
+    quotation_refuse_transition = models.CharField(
+        _("when the customer refuses a quotation"),
+        max_length=60,
+        blank=True,
+        help_text=_("Code of the transition the customer's refusal fires, e.g. customer_refuses."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     live_version = models.ForeignKey(
         "ProcessVersion",

@@ -6,8 +6,9 @@ reference.
 
 Who opens it: a visitor is not a user, so cases from the public site are opened by the system
 user ``public-web`` (``public_web_user``). It cannot sign in (no usable password, not staff, no
-groups) and holds one permission, ``stores.access_all_stores``, so that ``case_open``'s store
-check passes for whichever store a page serves. Case histories show "public-web" as the opener.
+groups) and holds two permissions, ``stores.access_all_stores`` and ``workflows.change_case``, so
+that ``case_open``'s store check passes for whichever store a page serves and a customer's
+quotation decision can move the case. Case histories show "public-web" as the opener.
 
 The customer's details come from intake fields with agreed names: ``name`` (or ``full_name``,
 ``your_name``, ``customer_name``), ``email`` (else the form's first e-mail field) and ``phone``
@@ -37,7 +38,9 @@ PUBLIC_WEB_USERNAME = "public-web"
 
 
 def public_web_user():
-    """The system user that opens cases sent through public pages (created on first use)."""
+    """The system user that acts for visitors and customers on public pages (created on first
+    use): it opens the cases sent through them and fires the transition of a customer's
+    quotation decision."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=PUBLIC_WEB_USERNAME,
@@ -47,7 +50,8 @@ def public_web_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="stores", codename="access_all_stores")
+            Permission.objects.get(content_type__app_label="stores", codename="access_all_stores"),
+            Permission.objects.get(content_type__app_label="workflows", codename="change_case"),
         )
     return user
 

@@ -186,6 +186,8 @@ class Quotation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set when sent: the secret in the customer's decision link (workflows.quotations).
+    decision_nonce = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The customer's decision (the decision page and the counter record it).
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_name = models.CharField(_("name typed as signature"), max_length=200, blank=True)
@@ -199,7 +201,12 @@ class Quotation(models.Model):
         verbose_name = _("quotation")
         verbose_name_plural = _("quotations")
         constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="workflows_quotation_version")
+            models.UniqueConstraint(fields=["case", "number"], name="workflows_quotation_version"),
+            models.UniqueConstraint(
+                fields=["decision_nonce"],
+                condition=~models.Q(decision_nonce=""),
+                name="workflows_quotation_nonce",
+            ),
         ]
 
     def __str__(self):

@@ -11,16 +11,18 @@ computed by ``workflows.money``, never typed.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from workflows.errors import InvalidInput
+from workflows.errors import InvalidInput, TransitionRefused
 from workflows.models import Case
 from workflows.money import LineAmounts, currency_decimals, round_money, totals
 from workflows.quotation_models import (
@@ -31,7 +33,7 @@ from workflows.quotation_models import (
     ServiceItem,
     SparePart,
 )
-from workflows.services import may_act_on
+from workflows.services import case_transition, may_act_on
 
 
 def quotation_create(
@@ -128,7 +130,142 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
             )
         locked.status = QuotationStatus.SENT
         locked.sent_at = now or timezone.now()
-        locked.save(update_fields=["status", "sent_at"])
+        locked.decision_nonce = secrets.token_urlsafe(32)
+        locked.save(update_fields=["status", "sent_at", "decision_nonce"])
+    return locked
+
+
+# --- The customer's decision ----------------------------------------------------------------------
+
+DECISION_SALT = "atelier.workflows.quotation-decision"
+
+
+class DecisionRefused(InvalidInput):
+    """The decision cannot be taken. ``reason``: invalid (a forged or unknown link), superseded
+    (a newer version was sent), decided (already answered), not_sent, expired, no_decision (the
+    process takes none), case_moved (the case is no longer waiting for it), name (acceptance
+    without a typed name)."""
+
+    def __init__(self, message: str, *, reason: str, field_errors: dict | None = None):
+        super().__init__(message, field_errors=field_errors)
+        self.reason = reason
+
+
+def decision_token(quotation: Quotation) -> str:
+    """The signed secret of the customer's link for a sent quotation."""
+    if not quotation.decision_nonce:
+        raise ValueError("Only a sent quotation has a decision link.")
+    return signing.dumps(quotation.decision_nonce, salt=DECISION_SALT, compress=False)
+
+
+def quotation_for_token(token: str) -> Quotation:
+    """The quotation of a decision link, or DecisionRefused("invalid") for anything forged,
+    altered or unknown: a link never shows another quotation than its own."""
+    try:
+        nonce = signing.loads(token, salt=DECISION_SALT)
+    except signing.BadSignature:
+        nonce = None
+    quotation = (
+        Quotation.objects.select_related("case__store", "case__version", "case__process")
+        .filter(decision_nonce=nonce)
+        .first()
+        if isinstance(nonce, str) and nonce
+        else None
+    )
+    if quotation is None:
+        raise DecisionRefused(
+            "This link is not valid. Please use the link of the latest e-mail, or contact the "
+            "store.",
+            reason="invalid",
+        )
+    return quotation
+
+
+def decision_problem(quotation: Quotation, *, today: datetime.date | None = None):
+    """Why the customer cannot decide on ``quotation`` now, as a DecisionRefused, or None."""
+    case = quotation.case
+    if quotation.status == QuotationStatus.SUPERSEDED:
+        return DecisionRefused(
+            "This quotation was replaced by a newer version: please use the link of the latest "
+            "e-mail.",
+            reason="superseded",
+        )
+    if quotation.status in (QuotationStatus.ACCEPTED, QuotationStatus.REFUSED):
+        return DecisionRefused(
+            f"This quotation was already answered ({quotation.get_status_display().lower()}).",
+            reason="decided",
+        )
+    if quotation.status != QuotationStatus.SENT:
+        return DecisionRefused("This quotation is not open for a decision.", reason="not_sent")
+    today = today or timezone.now().astimezone(case.store.zoneinfo).date()
+    if today > quotation.valid_until:
+        return DecisionRefused(
+            f"This quotation was valid until {quotation.valid_until:%Y-%m-%d}. Please contact "
+            f"{case.store.name} for a new one.",
+            reason="expired",
+        )
+    return None
+
+
+def quotation_decide(
+    *,
+    quotation: Quotation,
+    accept: bool,
+    actor,
+    name: str = "",
+    reason: str = "",
+    channel: str = "online",
+) -> Quotation:
+    """Record the customer's acceptance (with their typed name) or refusal (with an optional
+    reason) of a sent quotation, and fire the case transition the process names for it, all
+    or nothing. ``actor``: ``public_web_user()`` for the decision page, the staff member for a
+    decision given at the counter (``channel="counter"``)."""
+    name, reason = name.strip(), reason.strip()
+    if accept and not name:
+        raise DecisionRefused(
+            "Type your full name to accept.",
+            reason="name",
+            field_errors={"name": ["Type your full name to accept."]},
+        )
+    with transaction.atomic():
+        locked = (
+            Quotation.objects.select_for_update(of=("self",))
+            .select_related("case__store", "case__version")
+            .get(pk=quotation.pk)
+        )
+        problem = decision_problem(locked)
+        if problem is not None:
+            raise problem
+        definition = locked.case.definition
+        code = (
+            definition.quotation_accept_transition
+            if accept
+            else definition.quotation_refuse_transition
+        )
+        if not code:
+            raise DecisionRefused(
+                f"{locked.case.process} takes no quotation decisions.", reason="no_decision"
+            )
+        locked.status = QuotationStatus.ACCEPTED if accept else QuotationStatus.REFUSED
+        locked.decided_at = timezone.now()
+        locked.decision_name = name[:200]
+        locked.refusal_reason = "" if accept else reason
+        locked.save(update_fields=["status", "decided_at", "decision_name", "refusal_reason"])
+        where = "at the counter" if channel == "counter" else "online"
+        if accept:
+            comment = f"Quotation v{locked.number} accepted {where}, signed “{name}”."
+        else:
+            comment = f"Quotation v{locked.number} refused {where}." + (
+                f" Reason: {reason}" if reason else ""
+            )
+        try:
+            case_transition(case=locked.case, transition=code, actor=actor, comment=comment)
+        except TransitionRefused as exc:
+            raise DecisionRefused(
+                f"{locked.case.reference} is no longer waiting for this decision "
+                f"({exc.message}). Please contact {locked.case.store.name}.",
+                reason="case_moved",
+            ) from exc
     return locked
 
 

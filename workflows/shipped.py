@@ -72,6 +72,8 @@ _PROCESS_KEYS = {
     "description",
     "assignment_rule",
     "assignee_group",
+    "quotation_accept_transition",
+    "quotation_refuse_transition",
 }
 _FORM_KEYS = {"slug", "name", "purpose", "description", "fields"}
 _FIELD_COLUMNS = {
@@ -239,6 +241,8 @@ class _Loader:
         )
         if "intake_form" in spec:
             process.intake_form = self.form_by_slug("[process]", spec["intake_form"])
+        for key in ("quotation_accept_transition", "quotation_refuse_transition"):
+            setattr(process, key, spec.get(key, ""))
         if "assignment_rule" in spec:
             process.assignment_rule = spec["assignment_rule"]
         if "assignee_group" in spec:

@@ -39,6 +39,17 @@ class ProcessViewSet(ModelViewSet):
             ],
             heading=_("Assignment"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("quotation_accept_transition"),
+                        FieldPanel("quotation_refuse_transition"),
+                    ]
+                ),
+            ],
+            heading=_("Quotations"),
+        ),
         InlinePanel(
             "states",
             heading=_("States"),

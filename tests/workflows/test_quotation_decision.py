@@ -1,0 +1,239 @@
+"""The customer's decision link (workflows/views/decision.py): accept with a typed name, refuse
+with a reason, and the links that must not work: expired, used, replaced, tampered with, or
+another customer's. The decision fires the case transition the process names."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from project.accounts.roles import Role
+from tests.factories import StoreFactory, UserFactory
+from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
+from workflows.models import Process
+from workflows.quotation_models import Quotation, QuotationStatus, ServiceItem
+from workflows.quotations import (
+    DECISION_SALT,
+    DecisionRefused,
+    decision_token,
+    quotation_create,
+    quotation_decide,
+    quotation_revise,
+    quotation_send,
+)
+from workflows.shipped import SHIPPED_DIR, load_process_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store():
+    return StoreFactory(code="SEL-01", currency="KRW", languages=["ko", "en"])
+
+
+@pytest.fixture
+def staff(store):
+    return UserFactory(role=Role.STORE_STAFF, stores=[store])
+
+
+@pytest.fixture
+def process() -> Process:
+    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
+    return Process.objects.get(code="care-file")
+
+
+@pytest.fixture
+def service():
+    item = ServiceItem.objects.create(code="SRV-COMPLETE", description="Complete service")
+    item.texts.create(language="ko", description="종합 서비스")
+    item.prices.create(currency="KRW", amount=Decimal("450000"))
+    item.save()
+    return item
+
+
+def quoted_case(process, store, staff, service, customer_name="Ji-woo Lee"):
+    case = open_care_file(process, store, staff)
+    case.customer_name = customer_name
+    case.save(update_fields=["customer_name"])
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    quotation = quotation_create(
+        case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
+    )
+    return case, quotation_send(quotation=quotation, actor=staff)
+
+
+@pytest.fixture
+def quoted(process, store, staff, service):
+    return quoted_case(process, store, staff, service)
+
+
+def url(quotation) -> str:
+    return f"/quotation/{decision_token(quotation)}/"
+
+
+def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
+    case, quotation = quoted
+
+    response = client.get(url(quotation))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert case.reference in html and "종합 서비스" in html
+    assert "495000.00 KRW" in html  # 450,000 + 10 % tax
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):
+    case, quotation = quoted
+
+    missing_name = client.post(url(quotation), {"decision": "accept", "name": "  "})
+    assert missing_name.status_code == 400
+    assert "Type your full name to accept." in missing_name.content.decode()
+
+    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+
+    assert response.status_code == 200
+    assert 'data-decided="accepted"' in response.content.decode()
+    quotation.refresh_from_db()
+    case.refresh_from_db()
+    assert (quotation.status, quotation.decision_name) == ("accepted", "Ji-woo Lee")
+    assert case.state == "accepted"
+    event = case.events.latest("created_at")
+    assert event.actor.username == "public-web"
+    assert event.comment == "Quotation v1 accepted online, signed “Ji-woo Lee”."
+
+
+def test_refusing_with_a_reason_moves_the_case_to_unrepaired(client, quoted):
+    case, quotation = quoted
+
+    client.post(url(quotation), {"decision": "refuse", "reason": "Too expensive."})
+
+    quotation.refresh_from_db()
+    case.refresh_from_db()
+    assert (quotation.status, quotation.refusal_reason) == ("refused", "Too expensive.")
+    assert case.state == "unrepaired"
+    assert case.events.latest("created_at").comment == (
+        "Quotation v1 refused online. Reason: Too expensive."
+    )
+
+
+def test_a_used_link_says_so_and_changes_nothing(client, quoted):
+    case, quotation = quoted
+    client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+
+    again = client.post(url(quotation), {"decision": "refuse"})
+
+    assert again.status_code == 410
+    assert 'data-decision-refused="decided"' in again.content.decode()
+    assert "data-total" not in again.content.decode()
+    quotation.refresh_from_db()
+    assert quotation.status == "accepted"
+    assert case.events.count() == 4  # opened, diagnosis, quotation, accepted
+
+
+def test_an_expired_link_shows_no_quotation_and_takes_no_decision(client, quoted):
+    case, quotation = quoted
+    yesterday = timezone.now().astimezone(case.store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
+
+    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert 'data-decision-refused="expired"' in html and "data-total" not in html
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+def test_a_replaced_version_points_to_the_latest_email(client, quoted, staff):
+    case, quotation = quoted
+    old_url = url(quotation)
+    quotation_send(quotation=quotation_revise(quotation=quotation, actor=staff), actor=staff)
+
+    response = client.get(old_url)
+
+    assert response.status_code == 410
+    assert 'data-decision-refused="superseded"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        lambda token: "x" + token,
+        lambda token: signing.dumps("guessed-nonce", salt=DECISION_SALT),
+        lambda token: signing.dumps("", salt=DECISION_SALT),
+        lambda token: "not-a-token",
+    ],
+)
+def test_a_tampered_or_guessed_link_shows_nothing(client, quoted, forge):
+    _case, quotation = quoted
+
+    response = client.get(f"/quotation/{forge(decision_token(quotation))}/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'data-decision-refused="invalid"' in html and "data-total" not in html
+
+
+def test_another_customers_link_shows_only_their_own_quotation(
+    client, quoted, process, store, staff, service
+):
+    case, quotation = quoted
+    other_case, other = quoted_case(process, store, staff, service, customer_name="Ada Park")
+
+    response = client.post(url(other), {"decision": "accept", "name": "Ji-woo Lee"})
+
+    html = response.content.decode()
+    assert other_case.reference in html and case.reference not in html
+    quotation.refresh_from_db()
+    assert quotation.status == "sent"  # the first customer's quotation is untouched
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+def test_a_decision_at_the_counter_is_recorded_by_the_staff_member(quoted, staff):
+    case, quotation = quoted
+
+    quotation_decide(
+        quotation=quotation, accept=True, name="Ji-woo Lee", actor=staff, channel="counter"
+    )
+
+    case.refresh_from_db()
+    event = case.events.latest("created_at")
+    assert (case.state, event.actor) == ("accepted", staff)
+    assert event.comment == "Quotation v1 accepted at the counter, signed “Ji-woo Lee”."
+
+
+def test_no_decision_once_the_case_moved_on(quoted, staff):
+    case, quotation = quoted
+    move(case, "no_answer", staff)
+
+    with pytest.raises(DecisionRefused) as refused:
+        quotation_decide(quotation=quotation, accept=True, name="Ji-woo", actor=staff)
+
+    assert refused.value.reason == "case_moved"
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.SENT
+
+
+def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process():
+    from tests.workflows.factories import published_process
+    from workflows.errors import PublishRefused
+    from workflows.services import process_publish
+
+    process = published_process()
+    process.quotation_accept_transition = "customer_says_yes"
+    process.save()
+
+    with pytest.raises(PublishRefused) as refused:
+        process_publish(process=process, actor=UserFactory(is_superuser=True))
+
+    assert (
+        "The customer's acceptance of a quotation fires “customer_says_yes”, which is not a "
+        "transition of this process." in refused.value.errors
+    )

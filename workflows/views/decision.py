@@ -1,0 +1,85 @@
+"""The customer's quotation decision page: a public page reached by the signed link of the
+quotation e-mail. It shows the quotation in the customer's language with the store's details;
+the customer accepts it (typing their name as a signature) or refuses it (with an optional
+reason), once. Forged, used, replaced and expired links each get a page saying so, never a
+quotation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from workflows.pages import public_web_user
+from workflows.quotations import (
+    DecisionRefused,
+    decision_problem,
+    quotation_decide,
+    quotation_for_token,
+)
+
+TEMPLATE = "workflows/decision/page.html"
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+    name = forms.CharField(
+        label=_("Your full name, as your signature"), max_length=200, required=False
+    )
+    reason = forms.CharField(
+        label=_("Why you refuse (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_view(request, token: str):
+    try:
+        quotation = quotation_for_token(token)
+    except DecisionRefused as refused:
+        return _render(request, {"refused": refused}, status=404)
+    case = quotation.case
+    language = case.customer_language or (case.store.languages or ["en"])[0]
+    with translation.override(language):
+        context = {
+            "quotation": quotation,
+            "case": case,
+            "store": case.store,
+            "lines": list(quotation.lines.all()),
+        }
+        problem = decision_problem(quotation)
+        if problem is not None:
+            return _render(request, {**context, "refused": problem}, status=410)
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            accept = form.cleaned_data["decision"] == "accept"
+            try:
+                decided = quotation_decide(
+                    quotation=quotation,
+                    accept=accept,
+                    actor=public_web_user(),
+                    name=form.cleaned_data["name"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DecisionRefused as refused:
+                if refused.reason == "name":
+                    form.add_error("name", refused.message)
+                else:
+                    return _render(request, {**context, "refused": refused}, status=409)
+            else:
+                return _render(request, {**context, "decided": decided})
+        return _render(request, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+def _render(request, context, status=200):
+    response = TemplateResponse(request, TEMPLATE, context, status=status)
+    response.render()  # now, in the customer's language
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the link is a secret
+    return response
