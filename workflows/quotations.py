@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from workflows.errors import InvalidInput, TransitionRefused
 from workflows.models import Case
@@ -132,7 +134,67 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
         locked.sent_at = now or timezone.now()
         locked.decision_nonce = secrets.token_urlsafe(32)
         locked.save(update_fields=["status", "sent_at", "decision_nonce"])
+        transaction.on_commit(lambda: _email_quotation(locked), robust=True)
     return locked
+
+
+def decision_url(quotation: Quotation) -> str:
+    """The absolute address of the customer's decision page for a sent quotation."""
+    return settings.ATELIER_BASE_URL.rstrip("/") + reverse(
+        "quotation_decision", args=[decision_token(quotation)]
+    )
+
+
+def _email_quotation(quotation: Quotation) -> None:
+    """The link to the decision page, in the customer's language, when they gave an address."""
+    from workflows.tasks import send_case_email
+
+    case = quotation.case
+    if not case.customer_email:
+        return
+    language = case.customer_language or (case.store.languages or ["en"])[0]
+    with translation.override(language):
+        subject = gettext("Your quotation for %(reference)s") % {"reference": case.reference}
+        body = gettext(
+            "Hello %(name)s,\n\nThe quotation for your %(store)s repair %(reference)s is ready: "
+            "%(total)s %(currency)s, valid until %(date)s.\n\nSee it and give us your answer "
+            "here:\n%(url)s\n\n%(store)s"
+        ) % {
+            "name": case.customer_name,
+            "store": case.store.name,
+            "reference": case.reference,
+            "total": round_money(quotation.total, quotation.currency),
+            "currency": quotation.currency,
+            "date": f"{quotation.valid_until:%Y-%m-%d}",
+            "url": decision_url(quotation),
+        }
+    send_case_email(to=case.customer_email, subject=subject, body=body)
+
+
+def lines_from_case_data(case: Case, *, tax_rate: Decimal = Decimal(0)) -> list[dict]:
+    """Quotation lines from the line items the case's forms collected (e.g. the diagnosis's
+    "service items and parts"): a code of the catalogue quotes that service or part, at the
+    price the workshop wrote; any other row is quoted as written."""
+    lines = []
+    for value in case.data.values():
+        if not (isinstance(value, Mapping) and isinstance(value.get("rows"), list)):
+            continue
+        for row in value["rows"]:
+            line: dict[str, Any] = {
+                "description": row.get("description") or "",
+                "quantity": row.get("quantity") or "1",
+                "unit_price": row.get("unit_price"),
+                "tax_rate": tax_rate,
+            }
+            code = (row.get("code") or "").strip()
+            if code and ServiceItem.objects.filter(code=code).exists():
+                line["service"] = code
+            elif code and SparePart.objects.filter(part_number=code).exists():
+                line["part"] = code
+            else:
+                line["code"] = code
+            lines.append(line)
+    return lines
 
 
 # --- The customer's decision ----------------------------------------------------------------------

@@ -375,6 +375,7 @@ class CaseDetailView(CaseViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from workflows.diagram import render_process_svg
+        from workflows.views.quotations import quotation_panel
 
         case = self.case
         definition = case.definition
@@ -430,6 +431,7 @@ class CaseDetailView(CaseViewMixin, TemplateView):
                 "upload_form": kwargs.get("upload_form") or UploadForm(prefix="upload"),
                 "assign_form": kwargs.get("assign_form") or AssignForm(prefix="assign", case=case),
                 "events_url": reverse("cases:events", args=[case.pk]),
+                "quotation_panel": quotation_panel(case, user),
             }
         )
         return context

@@ -26,6 +26,7 @@ from project.stores.models import Store
 from workflows import selectors
 from workflows.models import Case, Process
 from workflows.views import cases as views
+from workflows.views import quotations as quotation_views
 
 User = get_user_model()
 
@@ -191,6 +192,7 @@ class CaseViewSet(ModelViewSet):
                 name="attachment",
             ),
             path("<int:pk>/events/", views.case_events_json, name="events"),
+            *quotation_views.urls(),
         ]
 
 

@@ -1,0 +1,108 @@
+"""Quotations on the case page: staff draft one from the diagnosis, send it (the customer is
+e-mailed the decision link), and record a decision given at the counter."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from project.accounts.roles import Role
+from tests.factories import StoreFactory, UserFactory
+from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
+from tests.workflows.test_designer_journey import form_with_button, messages_of, submit, text_of
+from workflows.models import Process
+from workflows.quotation_models import Quotation, ServiceItem
+from workflows.shipped import SHIPPED_DIR, load_process_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store():
+    return StoreFactory(code="SEL-01", name="Seoul Cheongdam", currency="KRW", languages=["ko"])
+
+
+@pytest.fixture
+def staff(store):
+    return UserFactory(role=Role.STORE_STAFF, stores=[store])
+
+
+@pytest.fixture
+def case(store, staff):
+    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
+    item = ServiceItem.objects.create(code="SRV-COMPLETE", description="Complete service")
+    item.prices.create(currency="KRW", amount=Decimal("450000"))
+    item.save()
+    case = open_care_file(Process.objects.get(code="care-file"), store, staff)
+    case.customer_email = "jiwoo@example.com"
+    case.save(update_fields=["customer_email"])
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    return case
+
+
+def test_staff_draft_send_and_record_a_counter_decision(
+    login_client, staff, case, django_capture_on_commit_callbacks
+):
+    client = login_client(staff)
+    page = client.get(f"/admin/cases/{case.pk}/")
+    assert "No quotation yet." in text_of(page)
+    assert "From the 1 line of the diagnosis." in text_of(page)
+    form = form_with_button(page, "Draft the quotation")
+    form.fill("quotation-tax_rate", "10")
+
+    drafted = submit(client, page, form, follow=True)
+
+    quotation = Quotation.objects.get(case=case)
+    assert messages_of(drafted) == ["Quotation version 1 drafted: 495000 KRW."]
+    line = quotation.lines.get()
+    assert (line.kind, line.code, line.net) == ("service", "SRV-COMPLETE", Decimal("450000.00"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = submit(
+            client, drafted, form_with_button(drafted, "Send to the customer"), follow=True
+        )
+
+    assert "Version 1 sent to jiwoo@example.com." in text_of(sent)
+    [email] = mail.outbox
+    link = re.search(r"https?://\S+/quotation/\S+/", email.body).group(0)
+    assert email.to == ["jiwoo@example.com"] and case.reference in email.subject
+    assert f"data-decision-link>{link}<" in sent.text  # staff see the same link
+
+    decision = form_with_button(sent, "Record the decision")
+    decision.choose("decision-decision", "accepts")
+    decision.fill("decision-name", "Ji-woo Lee")
+    decided = submit(client, sent, decision, follow=True)
+
+    assert f"Version 1 accepted; {case.reference} moved on." in text_of(decided)
+    case.refresh_from_db()
+    quotation.refresh_from_db()
+    assert (case.state, quotation.status) == ("accepted", "accepted")
+
+
+def test_a_counter_acceptance_without_a_name_is_refused(login_client, staff, case):
+    client = login_client(staff)
+    page = client.get(f"/admin/cases/{case.pk}/")
+    drafted = submit(client, page, form_with_button(page, "Draft the quotation"), follow=True)
+    sent = submit(client, drafted, form_with_button(drafted, "Send to the customer"), follow=True)
+    decision = form_with_button(sent, "Record the decision")
+    decision.choose("decision-decision", "accepts")
+
+    refused = submit(client, sent, decision)
+
+    assert refused.status_code == 200
+    assert "Type your full name to accept." in text_of(refused)
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+def test_an_auditor_sees_quotations_but_cannot_draft_one(login_client, case):
+    auditor = login_client(UserFactory(role=Role.AUDITOR))
+
+    page = auditor.get(f"/admin/cases/{case.pk}/")
+
+    assert "No quotation yet." in text_of(page)
+    assert "Draft the quotation" not in text_of(page)
+    refused = auditor.post(f"/admin/cases/{case.pk}/quotations/new/", {"quotation-tax_rate": "0"})
+    assert refused.status_code == 200 and not Quotation.objects.exists()

@@ -1,0 +1,184 @@
+"""Quotations on the case page: draft one from the diagnosis, send it (the customer gets the link
+to the decision page), revise it, or record the customer's decision given at the counter."""
+
+from __future__ import annotations
+
+import django.forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workflows.errors import InvalidInput
+from workflows.quotation_models import Quotation, QuotationStatus
+from workflows.quotations import (
+    decision_url,
+    lines_from_case_data,
+    quotation_create,
+    quotation_decide,
+    quotation_revise,
+    quotation_send,
+)
+from workflows.services import may_act_on
+from workflows.views.cases import CaseActionView, add_refusal_errors, case_url
+
+
+class NewQuotationForm(django.forms.Form):
+    tax_rate = django.forms.DecimalField(
+        label=gettext_lazy("Tax rate %"), min_value=0, max_value=100, initial=0
+    )
+    valid_until = django.forms.DateField(
+        label=gettext_lazy("Valid until"),
+        required=False,
+        widget=django.forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Empty: the usual validity."),
+    )
+
+
+class CounterDecisionForm(django.forms.Form):
+    decision = django.forms.ChoiceField(
+        label=gettext_lazy("The customer"),
+        choices=[("accept", gettext_lazy("accepts")), ("refuse", gettext_lazy("refuses"))],
+        widget=django.forms.RadioSelect,
+    )
+    name = django.forms.CharField(
+        label=gettext_lazy("Name the customer signed with"), max_length=200, required=False
+    )
+    reason = django.forms.CharField(
+        label=gettext_lazy("Reason for refusing"),
+        required=False,
+        widget=django.forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def quotation_panel(case, user, **forms) -> dict | None:
+    """What the case page's Quotations panel shows, or None when the process takes none."""
+    definition = case.definition
+    if not (definition.quotation_accept_transition or definition.quotation_refuse_transition):
+        return None
+    versions = list(case.quotations.prefetch_related("lines").order_by("-number"))
+    latest = versions[0] if versions else None
+    return {
+        "versions": versions,
+        "latest": latest,
+        "link": decision_url(latest) if latest and latest.status == QuotationStatus.SENT else "",
+        "can_act": may_act_on(case, user) and not case.is_closed,
+        "new_form": forms.get("new_form") or NewQuotationForm(prefix="quotation"),
+        "decision_form": forms.get("decision_form") or CounterDecisionForm(prefix="decision"),
+        "diagnosis_lines": len(lines_from_case_data(case)),
+    }
+
+
+class QuotationActionView(CaseActionView):
+    def quotation(self, kwargs) -> Quotation:
+        return get_object_or_404(Quotation, pk=kwargs["quotation_pk"], case=self.case)
+
+    def done(self, text: str):
+        messages.success(self.request, text)
+        return redirect(case_url(self.case) + "#case-quotations")
+
+    def refused(self, exc: InvalidInput, **forms):
+        messages.error(self.request, exc.message)
+        context = self.get_context_data()
+        context["quotation_panel"] = quotation_panel(self.case, self.request.user, **forms)
+        return self.render_to_response(context)
+
+
+class QuotationCreateView(QuotationActionView):
+    def post(self, request, *args, **kwargs):
+        form = NewQuotationForm(request.POST, prefix="quotation")
+        if not form.is_valid():
+            return self.refused(InvalidInput(_("The form has errors.")), new_form=form)
+        lines = lines_from_case_data(self.case, tax_rate=form.cleaned_data["tax_rate"])
+        try:
+            quotation = quotation_create(
+                case=self.case,
+                actor=request.user,
+                lines=lines,
+                valid_until=form.cleaned_data["valid_until"],
+            )
+        except InvalidInput as exc:
+            return self.refused(exc, new_form=form)
+        return self.done(
+            _("Quotation version %(number)s drafted: %(total)s %(currency)s.")
+            % {"number": quotation.number, "total": quotation.total, "currency": quotation.currency}
+        )
+
+
+class QuotationSendView(QuotationActionView):
+    def post(self, request, *args, **kwargs):
+        try:
+            quotation = quotation_send(quotation=self.quotation(kwargs), actor=request.user)
+        except InvalidInput as exc:
+            return self.refused(exc)
+        if self.case.customer_email:
+            text = _("Version %(number)s sent to %(email)s.") % {
+                "number": quotation.number,
+                "email": self.case.customer_email,
+            }
+        else:
+            text = _(
+                "Version %(number)s is ready for the customer's decision; there is no e-mail "
+                "address, so give them the link shown."
+            ) % {"number": quotation.number}
+        return self.done(text)
+
+
+class QuotationReviseView(QuotationActionView):
+    def post(self, request, *args, **kwargs):
+        try:
+            revised = quotation_revise(quotation=self.quotation(kwargs), actor=request.user)
+        except InvalidInput as exc:
+            return self.refused(exc)
+        return self.done(_("Version %(number)s drafted.") % {"number": revised.number})
+
+
+class QuotationCounterDecisionView(QuotationActionView):
+    def post(self, request, *args, **kwargs):
+        form = CounterDecisionForm(request.POST, prefix="decision")
+        if not form.is_valid():
+            return self.refused(InvalidInput(_("The form has errors.")), decision_form=form)
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            quotation = quotation_decide(
+                quotation=self.quotation(kwargs),
+                accept=accept,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                reason=form.cleaned_data["reason"],
+                channel="counter",
+            )
+        except InvalidInput as exc:
+            add_refusal_errors(form, exc.field_errors)
+            return self.refused(exc, decision_form=form)
+        return self.done(
+            _("Version %(number)s %(decision)s; %(reference)s moved on.")
+            % {
+                "number": quotation.number,
+                "decision": _("accepted") if accept else _("refused"),
+                "reference": self.case.reference,
+            }
+        )
+
+
+def urls():
+    from django.urls import path
+
+    return [
+        path("<int:pk>/quotations/new/", QuotationCreateView.as_view(), name="quotation_new"),
+        path(
+            "<int:pk>/quotations/<int:quotation_pk>/send/",
+            QuotationSendView.as_view(),
+            name="quotation_send",
+        ),
+        path(
+            "<int:pk>/quotations/<int:quotation_pk>/revise/",
+            QuotationReviseView.as_view(),
+            name="quotation_revise",
+        ),
+        path(
+            "<int:pk>/quotations/<int:quotation_pk>/decision/",
+            QuotationCounterDecisionView.as_view(),
+            name="quotation_decision",
+        ),
+    ]
