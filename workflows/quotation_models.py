@@ -264,3 +264,63 @@ class QuotationLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.description}"
+
+
+# --- Invoices for light interventions -------------------------------------------------------------
+
+
+class Invoice(models.Model):
+    """An invoice for a light intervention, made from the quotation the customer accepted and
+    identical to it (``workflows.quotations.invoice_create`` refuses any difference). Numbered
+    per store and year without gaps: ``INV-SEL-01-2026-000042``."""
+
+    case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, related_name="invoices")
+    quotation = models.OneToOneField(Quotation, on_delete=models.PROTECT, related_name="invoice")
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    reference = models.CharField(_("invoice number"), max_length=40, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=MONEY_DIGITS, decimal_places=2)
+    tax = models.DecimalField(_("tax"), max_digits=MONEY_DIGITS, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=MONEY_DIGITS, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    store_field = "store"
+    objects = StoreScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["store", "year", "number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "year", "number"], name="workflows_invoice_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    description = models.CharField(_("description"), max_length=255)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), max_digits=MONEY_DIGITS, decimal_places=2)
+    discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2)
+    tax_rate = models.DecimalField(_("tax rate %"), max_digits=5, decimal_places=2)
+    net = models.DecimalField(_("amount"), max_digits=MONEY_DIGITS, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self):
+        return f"{self.quantity} x {self.description}"

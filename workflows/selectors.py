@@ -146,3 +146,25 @@ def cases_waiting_for(user, *, limit: int = DASHBOARD_LIMIT) -> list[Case]:
     if not pairs:
         return []
     return list(_due_first(_scoped(user).open().filter(pairs))[:limit])
+
+
+# --- Monthly review -------------------------------------------------------------------------------
+
+
+def cases_of_month(*, user, process, year: int, month: int) -> list[Case]:
+    """The cases of ``process`` opened in ``month`` that ``user`` may see, each with its events
+    (``case.review_events``: decisions and notes, oldest first), for the auditor's monthly
+    review of, e.g., price exceptions. Months are counted in UTC, the same for every store.
+    Two queries, whatever the number of cases."""
+    from django.db.models import Prefetch
+
+    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    events = CaseEvent.objects.select_related("actor").order_by("created_at", "pk")
+    return list(
+        _scoped(user)
+        .filter(process=process, opened_at__gte=start, opened_at__lt=end)
+        .select_related("opened_by")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="review_events"))
+        .order_by("opened_at", "pk")
+    )

@@ -129,6 +129,7 @@ def test_bad_lines_are_refused_by_number_and_field_and_nothing_is_written(case, 
                 {"service": "SRV-COMPLETE", "part": "CR-100"},
                 {"quantity": "1"},
                 {"description": "Engraving", "unit_price": "20", "discount_percent": "120"},
+                {"description": "Cleaning", "unit_price": "20", "tax_rate": "8.875"},
             ],
         )
 
@@ -142,6 +143,7 @@ def test_bad_lines_are_refused_by_number_and_field_and_nothing_is_written(case, 
         "Line 6: part “CR-100” has no price in EUR.",
         "Line 7: choose a part or a service, or describe the line.",
         "Line 8: discount_percent must be between 0 and 100.",
+        "Line 9: tax_rate has at most 2 decimals.",
     ]
     assert not Quotation.objects.exists() and not QuotationLine.objects.exists()
 
