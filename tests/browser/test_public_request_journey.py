@@ -117,8 +117,9 @@ def add_request_page(page: Page, store_name: str) -> None:
     expect(page.get_by_text("Page 'Online repair' created and published.")).to_be_visible()
 
 
-def draw_signature(page: Page) -> None:
-    pad = page.get_by_role("img", name=re.compile("^Signature: draw your signature"))
+def draw_signature(page: Page, label: str = "Signature") -> None:
+    pad = page.get_by_role("img", name=re.compile(f"^{re.escape(label)}: draw your signature"))
+    pad.scroll_into_view_if_needed()  # the mouse draws where the pad is on screen
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 60)
     page.mouse.down()

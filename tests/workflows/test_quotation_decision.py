@@ -84,7 +84,7 @@ def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
     assert case.reference in html and "종합 서비스" in html
     assert "495000 KRW" in html and "495000.00" not in html  # 450,000 + 10 % tax, no decimals
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):

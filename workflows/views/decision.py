@@ -81,5 +81,7 @@ def _render(request, context, status=200):
     response.render()  # now, in the customer's language
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"  # the link is a secret
+    # The link is a secret: never sent to another site (no-referrer would make the browser post
+    # its form with "Origin: null", which CSRF protection rightly refuses).
+    response["Referrer-Policy"] = "same-origin"
     return response
