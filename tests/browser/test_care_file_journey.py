@@ -99,6 +99,10 @@ def test_a_care_file_from_the_counter_to_the_hand_over(
     customer.set_default_timeout(15_000)
     customer.goto(link)
     expect(customer.locator("[data-total]")).to_have_text("495000 KRW")
+    with customer.expect_download() as download:
+        customer.locator("[data-pdf]").click()
+    assert download.value.suggested_filename == f"{case.reference}-v1.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")
     customer.get_by_label(re.compile("full name")).fill("Ji-woo Lee")
     customer.get_by_role("button", name="Accept the quotation").click()
     expect(customer.get_by_role("status")).to_contain_text("you accepted the quotation")

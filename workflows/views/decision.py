@@ -85,3 +85,23 @@ def _render(request, context, status=200):
     # its form with "Origin: null", which CSRF protection rightly refuses).
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+@require_http_methods(["GET"])
+def decision_pdf_view(request, token: str):
+    """The PDF of the quotation the link is for, while the link is valid (even once answered)."""
+    from django.http import Http404, HttpResponse
+
+    from workflows.quotation_pdf import pdf_filename, quotation_pdf
+
+    try:
+        quotation = quotation_for_token(token)
+    except DecisionRefused as refused:
+        raise Http404(refused.message) from refused
+    if quotation.status not in ("sent", "accepted", "refused"):
+        raise Http404("This quotation is no longer available.")
+    response = HttpResponse(quotation_pdf(quotation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(quotation)}"'
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -177,8 +177,27 @@ def urls():
             name="quotation_revise",
         ),
         path(
+            "<int:pk>/quotations/<int:quotation_pk>/pdf/",
+            quotation_pdf_download,
+            name="quotation_pdf",
+        ),
+        path(
             "<int:pk>/quotations/<int:quotation_pk>/decision/",
             QuotationCounterDecisionView.as_view(),
             name="quotation_decision",
         ),
     ]
+
+
+def quotation_pdf_download(request, pk: int, quotation_pk: int):
+    """Staff download the PDF of any version of a case they may see."""
+    from django.http import HttpResponse
+
+    from workflows.quotation_pdf import pdf_filename, quotation_pdf
+    from workflows.views.cases import case_or_404
+
+    case = case_or_404(request, pk)
+    quotation = get_object_or_404(Quotation, pk=quotation_pk, case=case)
+    response = HttpResponse(quotation_pdf(quotation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(quotation)}"'
+    return response

@@ -1,0 +1,68 @@
+"""The quotation PDF: in the customer's language, with the store's details, the lines and the
+totals; for staff from the case page and for the customer from the decision link."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.workflows import test_quotation_decision as decision
+from tests.workflows.test_quotation_decision import url
+from workflows.models import Case
+
+pytestmark = pytest.mark.django_db
+
+# The decision tests' fixtures: a sent quotation on a care file of a Seoul store.
+process, store, staff, service, quoted = (
+    decision.process,
+    decision.store,
+    decision.staff,
+    decision.service,
+    decision.quoted,
+)
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_customer_downloads_the_pdf_from_the_decision_link(client, quoted):
+    case, quotation = quoted
+
+    response = client.get(url(quotation) + "pdf/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{case.reference}-v1.pdf"'
+    text = text_of(response.content)
+    assert case.reference in text and case.store.name in text
+    assert "종합 서비스" in text  # the service in Korean, the customer's language
+    assert "495,000 KRW" in text or "495000 KRW" in text
+    assert 'href="' + url(quotation) + 'pdf/"' in client.get(url(quotation)).content.decode()
+
+
+def test_a_ukrainian_customer_gets_cyrillic_text(client, quoted):
+    case, quotation = quoted
+    Case.objects.filter(pk=case.pk).update(customer_language="uk", customer_name="Олена Шевченко")
+
+    text = text_of(client.get(url(quotation) + "pdf/").content)
+
+    assert "Олена Шевченко" in text
+
+
+def test_a_forged_link_gets_no_pdf(client, quoted):
+    _case, quotation = quoted
+
+    assert client.get(url(quotation)[:-3] + "xx/pdf/").status_code == 404
+
+
+def test_staff_download_the_pdf_and_other_stores_do_not(login_client, quoted, staff):
+    from project.accounts.roles import Role
+    from tests.factories import StoreFactory, UserFactory
+
+    case, quotation = quoted
+    mine = login_client(staff).get(f"/admin/cases/{case.pk}/quotations/{quotation.pk}/pdf/")
+    other = login_client(UserFactory(role=Role.STORE_STAFF, stores=[StoreFactory()]))
+
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+    assert other.get(f"/admin/cases/{case.pk}/quotations/{quotation.pk}/pdf/").status_code == 404
