@@ -16,7 +16,7 @@ from decimal import Decimal
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
 
 # Names a transition condition may use (the rule language resolves dotted names below them).
-CONDITION_ROOTS = ("data", "case", "store", "customer", "actor", "today")
+CONDITION_ROOTS = ("data", "case", "store", "customer", "actor", "quotation", "today")
 
 
 @dataclass(frozen=True)

@@ -320,9 +320,9 @@ def case_open(
 
 def rule_context(case: Case, actor) -> dict:
     """What a transition condition can read: ``data.*``, ``case.*``, ``store.*``,
-    ``customer.*``, ``actor.*`` (``username``, ``groups``, ``is_assignee``, ``is_opener``) and
-    ``today`` (in the store's time zone). Numbers and amounts in ``data`` are read as numbers,
-    as the form field that stored them says."""
+    ``customer.*``, ``actor.*`` (``username``, ``groups``, ``is_assignee``, ``is_opener``),
+    ``quotation.*`` (the latest version) and ``today`` (in the store's time zone). Numbers and
+    amounts in ``data`` are read as numbers, as the form field that stored them says."""
     return {
         "data": answers_for_rules(_data_field_types(case), case.data),
         "case": {
@@ -348,8 +348,22 @@ def rule_context(case: Case, actor) -> dict:
             "is_assignee": case.assignee_id == actor.pk,
             "is_opener": case.opened_by_id == actor.pk,
         },
+        "quotation": _latest_quotation(case),
         "today": timezone.now().astimezone(case.store.zoneinfo).date(),
     }
+
+
+def _latest_quotation(case: Case) -> dict | None:
+    """``quotation.*`` of the rule context: the case's latest quotation version (``number``,
+    ``status``, ``valid_until``, ``total``, ``currency``), or None. Read once per case instance."""
+    if not hasattr(case, "_latest_quotation"):
+        latest = (
+            case.quotations.order_by("-number")
+            .values("number", "status", "valid_until", "total", "currency")
+            .first()
+        )
+        case._latest_quotation = latest
+    return case._latest_quotation
 
 
 def _data_field_types(case: Case) -> dict[str, str]:

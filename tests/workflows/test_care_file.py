@@ -203,12 +203,35 @@ def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(proc
     assert case.data["diagnosis_fee"] == {"amount": "50000", "currency": "KRW"}
 
 
-def test_no_answer_by_the_deadline_gives_the_piece_back_for_free(process, store, staff):
+def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for_free(
+    process, store, staff
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from workflows.quotation_models import Quotation
+    from workflows.quotations import quotation_create, quotation_send
+    from workflows.services import fire_automatic_transitions
+
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
     move(case, "send_quotation", staff, data=DIAGNOSIS)
-    move(case, "no_answer", staff)
+    assert refusal(case, "no_answer", staff).reason == "automatic"
+    quotation = quotation_send(
+        quotation=quotation_create(
+            case=case, actor=staff, lines=[{"description": "Service", "unit_price": "450000"}]
+        ),
+        actor=staff,
+    )
+    assert fire_automatic_transitions().fired == []  # still valid today
+    yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
 
+    assert fire_automatic_transitions().fired == [case.reference]
+
+    case.refresh_from_db()
+    assert case.state == "unrepaired"
     move(case, "hand_back_unrepaired", staff, data={"customer_signature": SIGNATURE})
     assert case.data["diagnosis_fee"] is None
 

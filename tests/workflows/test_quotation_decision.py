@@ -211,7 +211,7 @@ def test_a_decision_at_the_counter_is_recorded_by_the_staff_member(quoted, staff
 
 def test_no_decision_once_the_case_moved_on(quoted, staff):
     case, quotation = quoted
-    move(case, "no_answer", staff)
+    move(case, "customer_refuses", staff, comment="Refused on the phone.")
 
     with pytest.raises(DecisionRefused) as refused:
         quotation_decide(quotation=quotation, accept=True, name="Ji-woo", actor=staff)

@@ -9,10 +9,13 @@ from django.core import mail
 
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
+from tests.workflows.factories import published_process
 from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
 from tests.workflows.test_designer_journey import form_with_button, messages_of, submit, text_of
 from workflows.models import Process
-from workflows.quotation_models import Quotation, ServiceItem
+from workflows.quotation_models import Quotation, QuotationStatus, ServiceItem
+from workflows.quotations import quotation_create
+from workflows.services import case_open, process_publish
 from workflows.shipped import SHIPPED_DIR, load_process_file
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,30 @@ def test_an_auditor_sees_quotations_but_cannot_draft_one(login_client, case):
     assert "Draft the quotation" not in text_of(page)
     refused = auditor.post(f"/admin/cases/{case.pk}/quotations/new/", {"quotation-tax_rate": "0"})
     assert refused.status_code == 200 and not Quotation.objects.exists()
+
+
+def test_an_accepted_light_intervention_is_invoiced_from_the_case_page(login_client, staff, store):
+
+    battery = ServiceItem.objects.create(
+        code="SRV-BATTERY", description="Battery change", light_intervention=True
+    )
+    battery.prices.create(currency="KRW", amount=Decimal("60000"))
+    battery.save()
+    process = published_process()
+    process.quotation_accept_transition = process.transitions.first().code
+    process.save()
+    process_publish(process=process, actor=UserFactory(is_superuser=True))
+    case = case_open(process=process, store=store, actor=staff)
+    quotation = quotation_create(case=case, actor=staff, lines=[{"service": "SRV-BATTERY"}])
+    Quotation.objects.filter(pk=quotation.pk).update(status=QuotationStatus.ACCEPTED)
+    client = login_client(staff)
+    page = client.get(f"/admin/cases/{case.pk}/")
+
+    issued = submit(
+        client, page, form_with_button(page, "Invoice the light intervention"), follow=True
+    )
+
+    invoice = Quotation.objects.get(pk=quotation.pk).invoice
+    assert f"Invoice {invoice.reference} issued: 60000 KRW." in text_of(issued)
+    assert f"Invoiced: {invoice.reference}." in text_of(issued)
+    assert "Invoice the light intervention" not in text_of(issued)

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workflows.errors import InvalidInput
+from workflows.money import round_money
 from workflows.quotation_models import Quotation, QuotationStatus
 from workflows.quotations import (
     decision_url,
+    invoice_create,
     lines_from_case_data,
     quotation_create,
     quotation_decide,
@@ -56,11 +58,26 @@ def quotation_panel(case, user, **forms) -> dict | None:
     definition = case.definition
     if not (definition.quotation_accept_transition or definition.quotation_refuse_transition):
         return None
-    versions = list(case.quotations.prefetch_related("lines").order_by("-number"))
+    versions = list(
+        case.quotations.select_related("invoice")
+        .prefetch_related("lines__service_item")
+        .order_by("-number")
+    )
     latest = versions[0] if versions else None
+    invoice = getattr(latest, "invoice", None) if latest else None
+    light = bool(
+        latest
+        and latest.status == QuotationStatus.ACCEPTED
+        and all(
+            line.kind == "part" or (line.service_item and line.service_item.light_intervention)
+            for line in latest.lines.all()
+        )
+    )
     return {
         "versions": versions,
         "latest": latest,
+        "invoice": invoice,
+        "can_invoice": light and invoice is None,
         "link": decision_url(latest) if latest and latest.status == QuotationStatus.SENT else "",
         "can_act": may_act_on(case, user) and not case.is_closed,
         "new_form": forms.get("new_form") or NewQuotationForm(prefix="quotation"),
@@ -161,6 +178,22 @@ class QuotationCounterDecisionView(QuotationActionView):
         )
 
 
+class QuotationInvoiceView(QuotationActionView):
+    def post(self, request, *args, **kwargs):
+        try:
+            invoice = invoice_create(quotation=self.quotation(kwargs), actor=request.user)
+        except InvalidInput as exc:
+            return self.refused(exc)
+        return self.done(
+            _("Invoice %(reference)s issued: %(total)s %(currency)s.")
+            % {
+                "reference": invoice.reference,
+                "total": round_money(invoice.total, invoice.currency),
+                "currency": invoice.currency,
+            }
+        )
+
+
 def urls():
     from django.urls import path
 
@@ -175,6 +208,11 @@ def urls():
             "<int:pk>/quotations/<int:quotation_pk>/revise/",
             QuotationReviseView.as_view(),
             name="quotation_revise",
+        ),
+        path(
+            "<int:pk>/quotations/<int:quotation_pk>/invoice/",
+            QuotationInvoiceView.as_view(),
+            name="quotation_invoice",
         ),
         path(
             "<int:pk>/quotations/<int:quotation_pk>/pdf/",
