@@ -303,6 +303,24 @@ def seed_care_files(*, log) -> None:
             actor = approver if code == "quality_ok" else staff
             case_transition(case=case, transition=code, actor=actor, data=data)
         log(f"  case {case.reference}: {case.current_state.label}")
+        if case.state == "quotation":
+            _send_demo_quotation(case, staff, log)
+
+
+def _send_demo_quotation(case, staff, log) -> None:
+    """The quotation of a care file waiting for the customer, and its decision link."""
+    from workflows.quotation_models import ServiceItem
+    from workflows.quotations import decision_url, quotation_create, quotation_send
+
+    seed_catalogues(log=lambda line: None)
+    service = ServiceItem.objects.get(code="SRV-COMPLETE")
+    quotation = quotation_send(
+        quotation=quotation_create(
+            case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
+        ),
+        actor=staff,
+    )
+    log(f"    quotation v{quotation.number} sent; the customer's page: {decision_url(quotation)}")
 
 
 def seed_returns_and_chargebacks(*, log) -> None:
