@@ -46,6 +46,7 @@ class TransitionDef:
     button_style: str = ButtonStyle.PRIMARY
     condition_message: str = ""
     automatic: bool = False
+    customer_message: str = ""
 
     @functools.cached_property
     def rule(self):

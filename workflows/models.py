@@ -187,6 +187,14 @@ class ProcessTransition(ClusterableModel, Orderable):
             "request.”"
         ),
     )
+    customer_message = models.TextField(
+        _("message to the customer"),
+        blank=True,
+        help_text=_(
+            "E-mailed to the customer when this transition is made, if they gave an address. "
+            "Placeholders: {reference}, {name}, {store}, {state}."
+        ),
+    )
     automatic = models.BooleanField(
         _("automatic"),
         default=False,

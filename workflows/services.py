@@ -72,6 +72,7 @@ def process_build_definition(*, process: Process) -> ProcessDefinition:
                 button_style=row.button_style,
                 condition_message=row.condition_message.strip(),
                 automatic=row.automatic,
+                customer_message=row.customer_message.strip(),
             )
         )
     return ProcessDefinition(
@@ -563,6 +564,10 @@ def case_transition(
                 lambda: case_transitioned.send(sender=Case, case=locked, event=event),
                 robust=True,
             )
+            if definition.customer_message and locked.customer_email:
+                transaction.on_commit(
+                    lambda: _tell_customer(locked, definition, target), robust=True
+                )
     except ConcurrentTransition as exc:
         raise CaseChanged(
             f"{case.reference} was changed by someone else at the same moment. "
@@ -570,6 +575,24 @@ def case_transition(
         ) from exc
     _show_saved(case, locked)
     return event
+
+
+def _tell_customer(case: Case, definition: TransitionDef, target: StateDef) -> None:
+    """E-mail the transition's customer message, placeholders filled, through the queue."""
+    from forms.submissions import fill_placeholders
+    from workflows.tasks import send_case_email
+
+    values = {
+        "reference": case.reference,
+        "name": case.customer_name,
+        "store": case.store.name,
+        "state": target.label,
+    }
+    send_case_email(
+        to=case.customer_email,
+        subject=f"{case.store.name}: {case.reference}",
+        body=fill_placeholders(definition.customer_message, values),
+    )
 
 
 def _show_saved(case: Case, saved: Case) -> None:

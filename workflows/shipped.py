@@ -39,6 +39,8 @@ error names the file, the place in it and the reason. One file describes one pro
     condition = "data.amount.amount <= 1000"   # optional, the rule language
     condition_message = "…"             # optional: shown when the condition does not hold
     automatic = false                   # true: fired by Atelier when the condition holds
+    customer_message = "…"              # optional: e-mailed to the customer ({reference}, {name},
+                                        # {store}, {state})
     comment_required = false
     style = "primary"                   # primary, secondary, warning
 """
@@ -104,6 +106,7 @@ _TRANSITION_KEYS = {
     "style",
     "condition_message",
     "automatic",
+    "customer_message",
 }
 
 
@@ -278,6 +281,7 @@ class _Loader:
             condition=spec.get("condition", ""),
             condition_message=spec.get("condition_message", ""),
             automatic=spec.get("automatic", False),
+            customer_message=spec.get("customer_message", ""),
             comment_required=spec.get("comment_required", False),
             sort_order=position,
         )

@@ -266,3 +266,35 @@ def test_another_stores_staff_cannot_move_the_file(process, store, staff):
 
     assert refusal(case, "send_to_diagnosis", other).reason == "permission"
     assert offered(case, other) == []
+
+
+def test_the_customer_is_told_when_the_piece_is_ready(
+    process, store, staff, manager, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from workflows.models import Case
+
+    case = open_care_file(process, store, staff, warranty="Under warranty")
+    Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
+    case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        for code, actor, data in [
+            ("send_to_diagnosis", staff, None),
+            ("repair_under_warranty", staff, DIAGNOSIS),
+            ("repair_locally", staff, None),
+            ("repair_done", staff, None),
+        ]:
+            move(case, code, actor, data=data)
+    assert not mail.outbox  # only the transitions with a customer message write
+
+    with django_capture_on_commit_callbacks(execute=True):
+        move(case, "quality_ok", manager)
+
+    [message] = mail.outbox
+    assert message.to == ["jiwoo@example.com"]
+    assert message.subject == f"{store.name}: {case.reference}"
+    assert message.body.startswith("Dear Ji-woo Lee,")
+    assert f"Your piece ({case.reference}) is ready. You can collect it at {store.name}" in (
+        message.body.replace("\n", " ")
+    )

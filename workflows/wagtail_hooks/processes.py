@@ -70,6 +70,7 @@ class ProcessViewSet(ModelViewSet):
                 FieldRowPanel([FieldPanel("step_form"), FieldPanel("button_style")]),
                 FieldPanel("condition"),
                 FieldPanel("condition_message"),
+                FieldPanel("customer_message"),
                 FieldRowPanel([FieldPanel("comment_required"), FieldPanel("automatic")]),
             ],
         ),
