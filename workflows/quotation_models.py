@@ -11,6 +11,7 @@ change a quotation a customer saw; a revision is a new version of it, never an e
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -21,6 +22,7 @@ from wagtail.models import Orderable
 
 from project.stores.choices import Currency
 from project.stores.scoping import StoreScopedQuerySet
+from workflows.money import currency_decimals, round_money
 
 MONEY_DIGITS = 14
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -79,6 +81,23 @@ class _Price(Orderable):
 
     def __str__(self):
         return f"{self.amount} {self.currency}"
+
+    def clean(self):
+        """A price has no more decimals than its currency (no cents in won or yen), so what the
+        catalogue says can be quoted as is."""
+        super().clean()
+        if self.amount is None or not self.currency:
+            return
+        if self.amount != round_money(self.amount, self.currency):
+            decimals = currency_decimals(self.currency)
+            if decimals == 0:
+                message = _("Prices in %(currency)s have no decimals.")
+            else:
+                message = _("Prices in %(currency)s have at most %(decimals)s decimals.")
+            params = {"currency": self.currency, "decimals": decimals}
+            raise ValidationError(
+                {"amount": ValidationError(message, code="minor_units", params=params)}
+            )
 
 
 class SparePart(_CatalogueEntry):

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from project.stores.choices import Currency
 from project.stores.models import Store
 from workflows.errors import InvalidInput, TransitionRefused
 from workflows.models import Case
@@ -54,7 +55,12 @@ def quotation_create(
     if case.is_closed:
         raise InvalidInput(f"{case.reference} is closed: it takes no more quotations.")
     currency = currency or case.store.currency
-    valid_until = valid_until or _default_valid_until(case)
+    if currency not in Currency.values:
+        raise InvalidInput(
+            f"“{currency}” is not a currency Atelier quotes in.",
+            field_errors={"currency": [f"Choose one of {', '.join(Currency.values)}."]},
+        )
+    valid_until = _valid_until(case, valid_until) or _default_valid_until(case)
     prepared = _prepare_lines(case, list(lines), currency)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)  # versions are numbered in turn
@@ -79,6 +85,7 @@ def quotation_update(
 ) -> Quotation:
     """Replace the lines (and the validity) of a draft; anything else is a revision."""
     _check_actor(quotation.case, actor)
+    valid_until = _valid_until(quotation.case, valid_until)
     prepared = _prepare_lines(quotation.case, list(lines), quotation.currency)
     with transaction.atomic():
         locked = Quotation.objects.select_for_update().get(pk=quotation.pk)
@@ -220,15 +227,17 @@ def decision_token(quotation: Quotation) -> str:
     """The signed secret of the customer's link for a sent quotation."""
     if not quotation.decision_nonce:
         raise ValueError("Only a sent quotation has a decision link.")
-    return signing.dumps(quotation.decision_nonce, salt=DECISION_SALT, compress=False)
+    # No timestamp in it: the same quotation always has the same link (it expires with the
+    # quotation's validity, checked on every use).
+    return signing.Signer(salt=DECISION_SALT).sign_object(quotation.decision_nonce)
 
 
 def quotation_for_token(token: str) -> Quotation:
     """The quotation of a decision link, or DecisionRefused("invalid") for anything forged,
     altered or unknown: a link never shows another quotation than its own."""
     try:
-        nonce = signing.loads(token, salt=DECISION_SALT)
-    except signing.BadSignature:
+        nonce = signing.Signer(salt=DECISION_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):  # a forged signature, or garbage around one
         nonce = None
     quotation = (
         Quotation.objects.select_related("case__store", "case__version", "case__process")
@@ -345,9 +354,39 @@ def _check_actor(case: Case, actor) -> None:
         )
 
 
+def _store_today(case: Case) -> datetime.date:
+    return timezone.now().astimezone(case.store.zoneinfo).date()
+
+
 def _default_valid_until(case: Case) -> datetime.date:
-    today = timezone.now().astimezone(case.store.zoneinfo).date()
-    return today + datetime.timedelta(days=settings.QUOTATION_VALID_DAYS)
+    return _store_today(case) + datetime.timedelta(days=settings.QUOTATION_VALID_DAYS)
+
+
+def _valid_until(case: Case, value) -> datetime.date | None:
+    """``value`` when it is a date from today on (in the store's time zone), None when not
+    given; a quotation the customer could never accept is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise InvalidInput(
+            f"valid_until “{value}” is not a date.",
+            field_errors={"valid_until": ["Enter a date."]},
+        )
+    today = _store_today(case)
+    if value < today:
+        raise InvalidInput(
+            f"A quotation cannot be valid until {value:%Y-%m-%d}: that day has passed in "
+            f"{case.store.name}.",
+            field_errors={"valid_until": [f"Choose {today:%Y-%m-%d} or later."]},
+        )
+    return value
+
+
+def _column_limit(model, name: str) -> Decimal:
+    """The first amount a DecimalField column can no longer store (10 ** its integer digits):
+    refused as input rather than failing in the database."""
+    field = model._meta.get_field(name)
+    return Decimal(10) ** (field.max_digits - field.decimal_places)
 
 
 _LINE_KEYS = {"part", "service", "description", "quantity", "unit_price", "discount_percent"}
@@ -362,7 +401,14 @@ def _prepare_lines(case: Case, lines: list, currency: str) -> list[QuotationLine
     prepared = []
     for position, line in enumerate(lines, start=1):
         problems: list[str] = []
-        built = _prepare_line(case, line, currency, position, problems)
+        if isinstance(line, Mapping):
+            built = _prepare_line(case, line, currency, position, problems)
+        else:
+            problems.append(
+                "give the line as fields (part, service or description; quantity, unit_price, "
+                "discount_percent, tax_rate)."
+            )
+            built = None
         errors += [f"Line {position}: {problem}" for problem in problems]
         prepared.append(built)
     if errors:
@@ -404,6 +450,10 @@ def _prepare_line(case, line, currency, position, problems) -> QuotationLine | N
 
     if quantity is not None and quantity <= 0:
         problems.append("quantity must be more than 0.")
+    for name, value in (("quantity", quantity), ("unit_price", unit_price)):
+        limit = _column_limit(QuotationLine, name)
+        if value is not None and value >= limit:
+            problems.append(f"{name} must be less than {limit:f}.")
     for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
         if value is not None and not Decimal(0) <= value <= Decimal(100):
             problems.append(f"{name} must be between 0 and 100.")
@@ -477,6 +527,13 @@ def _save_with_lines(quotation: Quotation, lines: list[QuotationLine]) -> None:
         (LineAmounts(ln.quantity, ln.unit_price, ln.discount_percent, ln.tax_rate) for ln in lines),
         quotation.currency,
     )
+    limit = _column_limit(Quotation, "total")
+    if amounts.total >= limit:
+        raise InvalidInput(
+            f"The total {amounts.total} {quotation.currency} is too large: a quotation stays "
+            f"below {limit:f}.",
+            field_errors={"lines": [f"The total must be less than {limit:f}."]},
+        )
     quotation.subtotal, quotation.tax, quotation.total = (
         amounts.subtotal,
         amounts.tax,

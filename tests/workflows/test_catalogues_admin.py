@@ -67,3 +67,19 @@ def test_store_staff_look_parts_up_but_do_not_change_them(login_client):
     posted = client.post("/admin/spare-parts/new/", {"part_number": "X-1", "description": "X"})
     assert posted.status_code in (302, 403)
     assert not SparePart.objects.filter(part_number="X-1").exists()
+
+
+def test_a_won_price_with_decimals_is_refused_in_the_admin(login_client):
+    client = login_client(UserFactory(role=Role.PROCESS_DESIGNER))
+    page = client.get("/admin/spare-parts/new/")
+    form = form_with_button(page, "Create")
+    form.fill("part_number", "CR-200")
+    form.fill("description", "Crown")
+    form.choose("prices-0-currency", "South Korean won")
+    form.fill("prices-0-amount", "85000.50")
+
+    refused = submit(client, page, form)
+
+    assert refused.status_code == 200
+    assert "Prices in KRW have no decimals." in text_of(refused)
+    assert not SparePart.objects.filter(part_number="CR-200").exists()

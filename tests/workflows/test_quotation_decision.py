@@ -165,8 +165,9 @@ def test_a_replaced_version_points_to_the_latest_email(client, quoted, staff):
     [
         lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
         lambda token: "x" + token,
-        lambda token: signing.dumps("guessed-nonce", salt=DECISION_SALT),
-        lambda token: signing.dumps("", salt=DECISION_SALT),
+        lambda token: signing.Signer(salt=DECISION_SALT).sign_object("guessed-nonce"),
+        lambda token: signing.Signer(salt=DECISION_SALT).sign_object(""),
+        lambda token: signing.dumps("guessed-nonce", salt=DECISION_SALT),  # another signer
         lambda token: "not-a-token",
     ],
 )
@@ -237,3 +238,9 @@ def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process()
         "The customer's acceptance of a quotation fires “customer_says_yes”, which is not a "
         "transition of this process." in refused.value.errors
     )
+
+
+def test_the_link_of_a_quotation_is_always_the_same(quoted):
+    _case, quotation = quoted
+
+    assert decision_token(quotation) == decision_token(Quotation.objects.get(pk=quotation.pk))

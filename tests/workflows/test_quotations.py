@@ -224,3 +224,66 @@ def test_only_staff_of_the_store_quote(case, service):
             quotation_create(case=case, actor=actor, lines=[{"service": service}])
         assert "not quote it" in refused.value.message
     assert not Quotation.objects.exists()
+
+
+def test_an_unknown_currency_is_refused(case, staff, service):
+    with pytest.raises(InvalidInput) as refused:
+        quotation_create(case=case, actor=staff, currency="XYZ", lines=[{"service": service}])
+
+    assert refused.value.message == "“XYZ” is not a currency Atelier quotes in."
+    assert "currency" in refused.value.field_errors
+    assert not Quotation.objects.exists()
+
+
+def test_a_quotation_cannot_be_valid_until_a_day_that_has_passed(case, staff, service):
+    seoul_today = timezone.now().astimezone(case.store.zoneinfo).date()
+    yesterday = seoul_today - datetime.timedelta(days=1)
+
+    with pytest.raises(InvalidInput) as refused:
+        quotation_create(
+            case=case, actor=staff, valid_until=yesterday, lines=[{"service": service}]
+        )
+    assert f"cannot be valid until {yesterday:%Y-%m-%d}" in refused.value.message
+    assert not Quotation.objects.exists()
+
+    draft = quotation_create(
+        case=case, actor=staff, valid_until=seoul_today, lines=[{"service": service}]
+    )
+    with pytest.raises(InvalidInput):
+        quotation_update(
+            quotation=draft, actor=staff, valid_until=yesterday, lines=[{"service": service}]
+        )
+    assert Quotation.objects.get(pk=draft.pk).valid_until == seoul_today
+
+
+def test_lines_that_are_not_fields_or_too_large_for_the_columns_are_refused(case, staff):
+    with pytest.raises(InvalidInput) as refused:
+        quotation_create(
+            case=case,
+            actor=staff,
+            lines=[
+                "Crown",
+                {"description": "Gold", "unit_price": "1000", "quantity": "10000000"},
+                {"description": "Gold", "unit_price": "1000000000000"},
+            ],
+        )
+
+    assert refused.value.field_errors["lines"] == [
+        "Line 1: give the line as fields (part, service or description; quantity, unit_price, "
+        "discount_percent, tax_rate).",
+        "Line 2: quantity must be less than 10000000.",
+        "Line 3: unit_price must be less than 1000000000000.",
+    ]
+    assert not Quotation.objects.exists() and not QuotationLine.objects.exists()
+
+
+def test_a_total_too_large_to_store_is_refused_and_nothing_is_written(case, staff):
+    with pytest.raises(InvalidInput) as refused:
+        quotation_create(
+            case=case,
+            actor=staff,
+            lines=[{"description": "Gold", "unit_price": "999999999999", "quantity": "2"}],
+        )
+
+    assert "is too large" in refused.value.message
+    assert not Quotation.objects.exists() and not QuotationLine.objects.exists()
