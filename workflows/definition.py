@@ -64,11 +64,22 @@ class TransitionDef:
         return bool(set(self.allowed_group_ids) & user_group_ids(user))
 
 
-def user_group_ids(user) -> set[int]:
-    cached = getattr(user, "_atelier_group_ids", None)
+def user_group_ids(user) -> frozenset[int]:
+    """The ids of ``user``'s groups, read once per user instance (a request's user)."""
+    return _user_groups(user)[0]
+
+
+def user_group_names(user) -> frozenset[str]:
+    """The names of ``user``'s groups, read with their ids (see ``user_group_ids``)."""
+    return _user_groups(user)[1]
+
+
+def _user_groups(user) -> tuple[frozenset[int], frozenset[str]]:
+    cached = getattr(user, "_atelier_groups", None)
     if cached is None:
-        cached = set(user.groups.values_list("pk", flat=True))
-        user._atelier_group_ids = cached
+        rows = list(user.groups.values_list("pk", "name"))
+        cached = (frozenset(pk for pk, _name in rows), frozenset(name for _pk, name in rows))
+        user._atelier_groups = cached
     return cached
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
 from django.conf import settings
@@ -242,10 +244,6 @@ class ProcessVersion(models.Model):
 
     objects = ProcessVersionQuerySet.as_manager()
 
-    # Parsed definitions shared for the life of the process: versions never change. The key
-    # includes the publication time so a reused primary key (rolled-back tests) cannot collide.
-    _definitions: dict[tuple, ProcessDefinition] = {}
-
     class Meta:
         ordering = ["process", "-number"]
         verbose_name = _("process version")
@@ -264,13 +262,45 @@ class ProcessVersion(models.Model):
 
     @property
     def definition(self) -> ProcessDefinition:
-        key = (self.pk, self.published_at)
-        definition = self._definitions.get(key)
-        if definition is None:
-            definition = ProcessDefinition.from_json(self.spec)
-            if self.pk is not None:
-                self._definitions[key] = definition
+        if self.pk is None:
+            return ProcessDefinition.from_json(self.spec)
+        return _parsed_definitions.get(self)
+
+
+class _DefinitionCache:
+    """Parsed definitions of saved versions, shared for the life of the process; the
+    ``maxsize`` most recently used are kept. Versions never change, so an entry never goes
+    stale. The key includes the publication time so that a primary key used again (after a
+    rolled-back transaction, as in tests) cannot find another version's definition."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple, ProcessDefinition] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version: ProcessVersion) -> ProcessDefinition:
+        key = (version.pk, version.published_at)
+        with self._lock:
+            definition = self._entries.get(key)
+            if definition is not None:
+                self._entries.move_to_end(key)
+                return definition
+        definition = ProcessDefinition.from_json(version.spec)
+        with self._lock:
+            self._entries[key] = definition
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
         return definition
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_parsed_definitions = _DefinitionCache(maxsize=512)
 
 
 class ReferenceCounter(models.Model):

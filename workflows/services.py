@@ -19,9 +19,14 @@ from django_fsm import ConcurrentTransition, has_transition_perm
 
 from forms.builder import answers_for_rules
 from forms.models import FormVersion
-from project.stores.models import Store
+from project.stores.models import Store, StoreMembership
 from workflows.choices import AssignmentRule, EventKind
-from workflows.definition import ProcessDefinition, StateDef, TransitionDef
+from workflows.definition import (
+    ProcessDefinition,
+    StateDef,
+    TransitionDef,
+    user_group_names,
+)
 from workflows.errors import CaseChanged, InvalidInput, PublishRefused, TransitionRefused
 from workflows.models import (
     Attachment,
@@ -345,7 +350,7 @@ def rule_context(case: Case, actor) -> dict:
         },
         "actor": {
             "username": actor.username,
-            "groups": sorted(actor.groups.values_list("name", flat=True)),
+            "groups": sorted(user_group_names(actor)),
             "is_assignee": case.assignee_id == actor.pk,
             "is_opener": case.opened_by_id == actor.pk,
         },
@@ -409,7 +414,7 @@ def may_act_on(case: Case, actor) -> bool:
         return True
     return actor.has_perm("workflows.change_case") and (
         actor.has_perm("stores.access_all_stores")
-        or case.store.memberships.filter(user=actor).exists()
+        or StoreMembership.objects.filter(store_id=case.store_id, user=actor).exists()
     )
 
 
@@ -478,12 +483,19 @@ def available_transitions(case: Case, actor) -> list[TransitionDef]:
 
 
 def _lock(case: Case) -> Case:
-    return (
-        # Only what every transition reads; the rest loads lazily when a message needs it.
-        Case.objects.select_for_update(of=("self",))
-        .select_related("version", "store")
-        .get(pk=case.pk)
-    )
+    """``case`` read again with its row locked until the transaction ends (SELECT ... FOR UPDATE
+    on PostgreSQL). Only the case row is read: its version (immutable) and its store are taken
+    over from ``case`` when loaded there, and otherwise load when first used."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    for relation in _LOCK_KEEPS:
+        if relation.is_cached(case) and getattr(case, relation.attname) == getattr(
+            locked, relation.attname
+        ):
+            relation.set_cached_value(locked, relation.get_cached_value(case))
+    return locked
+
+
+_LOCK_KEEPS = (Case._meta.get_field("version"), Case._meta.get_field("store"))
 
 
 def case_transition(
@@ -543,11 +555,17 @@ def case_transition(
             elapsed = now - locked.state_entered_at
             locked.state_entered_at = now
             locked.due_at = _deadline(locked.store, target, now)
-            locked.closed_at = now if target.is_terminal else None
+            changed = ["state", "state_entered_at", "due_at"]
+            closed_at = now if target.is_terminal else None
+            if closed_at != locked.closed_at:
+                locked.closed_at = closed_at
+                changed.append("closed_at")
             if step_data:
                 locked.data = {**locked.data, **step_data}
+                changed.append("data")
             # django-fsm's ConcurrentTransitionMixin adds "AND state = <as read>" to the UPDATE.
-            locked.save(update_fields=["state", "state_entered_at", "due_at", "closed_at", "data"])
+            # The row is locked, so the columns left out still hold what was read.
+            locked.save(update_fields=changed)
             event = CaseEvent.objects.create(
                 case=locked,
                 kind=EventKind.TRANSITION,
