@@ -190,7 +190,8 @@ def seed_price_exceptions(*, log) -> None:
     if process.cases.exists():
         return
     User = get_user_model()
-    requesters = {"SEL-01": "staff", "KBP-01": "approver", "NYC-01": "admin"}
+    # Nobody decides their own request: the approver may decide the New York one.
+    requesters = {"SEL-01": "staff", "KBP-01": "approver", "NYC-01": "staff"}
     deciders = {"approve": "approver", "escalate": "approver", "confirm": "area", "refuse": "area"}
     for amount, currency, store_code, moves in PRICE_EXCEPTIONS:
         case = case_open(
@@ -274,8 +275,12 @@ def _png(size, *, stroke: bool) -> bytes:
 
 def seed_care_files(*, log) -> None:
     process = Process.objects.get(code="care-file")
-    if process.cases.exists():
-        return
+    if not process.cases.exists():
+        _open_care_files(process, log)
+    _log_decision_links(process, log)
+
+
+def _open_care_files(process, log) -> None:
     User = get_user_model()
     staff, approver = User.objects.get(username="staff"), User.objects.get(username="approver")
     seoul = Store.objects.get(code="SEL-01")
@@ -304,33 +309,50 @@ def seed_care_files(*, log) -> None:
             case_transition(case=case, transition=code, actor=actor, data=data)
         log(f"  case {case.reference}: {case.current_state.label}")
         if case.state == "quotation":
-            _send_demo_quotation(case, staff, log)
+            _send_demo_quotation(case, staff)
 
 
-def _send_demo_quotation(case, staff, log) -> None:
-    """The quotation of a care file waiting for the customer, and its decision link."""
+def _send_demo_quotation(case, staff) -> None:
+    """The quotation of a care file waiting for the customer."""
     from workflows.quotation_models import ServiceItem
-    from workflows.quotations import decision_url, quotation_create, quotation_send
+    from workflows.quotations import quotation_create, quotation_send
 
     seed_catalogues(log=lambda line: None)
     service = ServiceItem.objects.get(code="SRV-COMPLETE")
-    quotation = quotation_send(
+    quotation_send(
         quotation=quotation_create(
             case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
         ),
         actor=staff,
     )
-    log(f"    quotation v{quotation.number} sent; the customer's page: {decision_url(quotation)}")
+
+
+def _log_decision_links(process, log) -> None:
+    """The decision link of every care-file quotation still waiting for its customer, on every
+    run: the link of a quotation never changes, so a second run prints the same one."""
+    from workflows.quotation_models import Quotation, QuotationStatus
+    from workflows.quotations import decision_url
+
+    waiting = Quotation.objects.filter(
+        case__process=process, status=QuotationStatus.SENT
+    ).select_related("case")
+    for quotation in waiting:
+        log(
+            f"  quotation {quotation.case.reference} v{quotation.number} waits for the customer: "
+            f"{decision_url(quotation)}"
+        )
+    if not waiting:
+        log("  no demo quotation waits for its customer (already decided)")
 
 
 def seed_returns_and_chargebacks(*, log) -> None:
-    """Two returns (one refunded, one not eligible) and two chargebacks in New York."""
+    """Two returns (one with its refund to issue, one not eligible) and two chargebacks in New
+    York, taken in by the store staff; the approver carries them on (refunds, the bank)."""
     returns = Process.objects.get(code="return-exchange")
     chargebacks = Process.objects.get(code="chargeback")
     if returns.cases.exists() or chargebacks.cases.exists():
         return
-    User = get_user_model()
-    admin = User.objects.get(username="admin")
+    staff = get_user_model().objects.get(username="staff")
     new_york = Store.objects.get(code="NYC-01")
     today = timezone.now().astimezone(new_york.zoneinfo).date()
     samples = [
@@ -386,9 +408,9 @@ def seed_returns_and_chargebacks(*, log) -> None:
             )
         )
     for process, data, moves in samples:
-        case = case_open(process=process, store=new_york, actor=admin, data=data)
+        case = case_open(process=process, store=new_york, actor=staff, data=data)
         for code, step_data in moves:
-            case_transition(case=case, transition=code, actor=admin, data=step_data)
+            case_transition(case=case, transition=code, actor=staff, data=step_data)
         log(f"  case {case.reference}: {case.current_state.label}")
 
 

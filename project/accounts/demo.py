@@ -9,8 +9,17 @@ from project.accounts.roles import Role
 DEMO_USERS = [
     ("admin", "atelier-admin", None, "Ada", "Admin", []),
     ("designer", "atelier-designer", Role.PROCESS_DESIGNER, "Dana", "Designer", []),
-    ("staff", "atelier-staff", Role.STORE_STAFF, "Min-jun", "Kim", ["SEL-01"]),
-    ("approver", "atelier-approver", Role.APPROVER, "Olena", "Shevchenko", ["SEL-01", "KBP-01"]),
+    # Staff and approver also work in New York, so that its sample cases (price exception,
+    # returns, chargebacks) can be moved on by a demo login and not only by admin.
+    ("staff", "atelier-staff", Role.STORE_STAFF, "Min-jun", "Kim", ["SEL-01", "NYC-01"]),
+    (
+        "approver",
+        "atelier-approver",
+        Role.APPROVER,
+        "Olena",
+        "Shevchenko",
+        ["SEL-01", "KBP-01", "NYC-01"],
+    ),
     ("area", "atelier-area", Role.AREA_MANAGER, "Jae-won", "Choi", ["SEL-01", "KBP-01", "NYC-01"]),
     ("trainer", "atelier-trainer", Role.TRAINER, "Tom", "Trainer", ["NYC-01"]),
     ("newhire", "atelier-newhire", Role.NEW_HIRE, "Nadia", "Newman", ["NYC-01"]),

@@ -1,0 +1,58 @@
+"""The demo data can be walked by the demo logins, not only by the superuser."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from project.accounts.demo import DEMO_USERS
+from workflows.models import Case
+from workflows.services import available_transitions
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_every_open_demo_case_can_be_moved_on_by_a_demo_user_who_is_not_the_superuser():
+    seed()
+    usernames = [username for username, _password, role, *_rest in DEMO_USERS if role is not None]
+    users = list(get_user_model().objects.filter(username__in=usernames))
+    assert len(users) == len(usernames)
+
+    open_cases = Case.objects.filter(closed_at__isnull=True).select_related("store", "process")
+    assert open_cases.exists()
+    stuck = [
+        f"{case.reference} ({case.process.code}, {case.state}, {case.store.code})"
+        for case in open_cases
+        if not any(available_transitions(case, user) for user in users)
+    ]
+
+    assert not stuck, "No demo user but admin can move: " + ", ".join(stuck)
+
+
+def test_the_new_york_price_exception_is_requested_by_store_staff_and_approvable():
+    seed()
+    staff, approver = (
+        get_user_model().objects.get(username=name) for name in ("staff", "approver")
+    )
+    case = Case.objects.get(process__code="price-exception", store__code="NYC-01")
+
+    assert case.opened_by == staff
+    assert "approve" in {t.code for t in available_transitions(case, approver)}
+
+
+def test_a_second_seed_demo_run_prints_the_same_decision_link():
+    link = re.compile(r"https?://\S+/quotation/\S+/")
+
+    first = link.findall(seed())
+    second = link.findall(seed())
+
+    assert len(first) == 1, first
+    assert second == first
