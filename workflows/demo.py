@@ -305,6 +305,12 @@ def _open_care_files(process, log) -> None:
             },
         )
         for code, data in moves:
+            if code == "customer_accepts":
+                # As in the store: the decision is recorded on a sent quotation, which fires
+                # the case's acceptance, rather than by moving the case alone.
+                _accept_at_the_counter(_send_demo_quotation(case, staff), staff)
+                case.refresh_from_db()
+                continue
             actor = approver if code == "quality_ok" else staff
             case_transition(case=case, transition=code, actor=actor, data=data)
         log(f"  case {case.reference}: {case.current_state.label}")
@@ -312,18 +318,30 @@ def _open_care_files(process, log) -> None:
             _send_demo_quotation(case, staff)
 
 
-def _send_demo_quotation(case, staff) -> None:
-    """The quotation of a care file waiting for the customer."""
+def _send_demo_quotation(case, staff):
+    """A quotation of a care file, sent to the customer."""
     from workflows.quotation_models import ServiceItem
     from workflows.quotations import quotation_create, quotation_send
 
     seed_catalogues(log=lambda line: None)
     service = ServiceItem.objects.get(code="SRV-COMPLETE")
-    quotation_send(
+    return quotation_send(
         quotation=quotation_create(
             case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
         ),
         actor=staff,
+    )
+
+
+def _accept_at_the_counter(quotation, staff) -> None:
+    from workflows.quotations import quotation_decide
+
+    quotation_decide(
+        quotation=quotation,
+        accept=True,
+        actor=staff,
+        name=quotation.case.customer_name,
+        channel="counter",
     )
 
 
