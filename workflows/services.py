@@ -775,16 +775,37 @@ class MoveRow:
     problem: str = ""
 
 
+# The code the "migrated" events of a version move carry in ``CaseEvent.transition``.
+MOVE_TRANSITION = "move_version"
+
+
+def may_move_cases(actor) -> bool:
+    """Moving cases between process versions is process design: it needs ``change_process``."""
+    return actor.is_active and actor.has_perm("workflows.change_process")
+
+
 def process_move_cases(
-    *, process: Process, to_version: ProcessVersion, mapping: dict[str, str], actor, dry_run=True
+    *,
+    process: Process,
+    to_version: ProcessVersion,
+    mapping: dict[str, str],
+    actor,
+    dry_run: bool = True,
+    now: datetime.datetime | None = None,
 ) -> list[MoveRow]:
-    """Move the open cases of older versions onto ``to_version``. States are mapped by
+    """Move the open cases of other versions onto ``to_version``. States are mapped by
     ``mapping`` (old code -> new code), or kept when the new version has the same code. With
-    ``dry_run`` nothing changes and the rows say what would happen."""
+    ``dry_run`` nothing changes and the rows say what would happen; when any row has a problem
+    nothing moves either. Otherwise every case moves in one transaction, with its rows locked,
+    through ``Case.fire`` and with a "migrated" event (see ``_move_case``)."""
+    if not may_move_cases(actor):
+        raise InvalidInput(
+            "Only process designers can move cases to another process version: it needs the "
+            "permission to change processes."
+        )
     if to_version.process_id != process.pk:
         raise InvalidInput(f"Version {to_version} does not belong to {process}.")
     target_definition = to_version.definition
-    rows = []
     cases = (
         Case.objects.open()
         .filter(process=process)
@@ -792,56 +813,88 @@ def process_move_cases(
         .select_related("version", "store")
         .order_by("pk")
     )
-    for case in cases:
-        new_state = mapping.get(case.state) or (
-            case.state if target_definition.state(case.state) else None
-        )
-        problem = ""
-        if new_state is None:
-            problem = f"No state of version {to_version.number} is mapped to “{case.state}”."
-        elif target_definition.state(new_state) is None:
-            problem = f"“{new_state}” is not a state of version {to_version.number}."
-            new_state = None
-        rows.append(MoveRow(case, case.state, new_state, problem))
-    if dry_run or any(row.problem for row in rows):
-        return rows
-    for row in rows:
-        _move_case(row, to_version, actor)
+    try:
+        with transaction.atomic():
+            if not dry_run:
+                # Locked until every case moved: none can change state between the mapping
+                # check and its move. Only the case rows; versions and stores are not written.
+                cases = cases.select_for_update(of=("self",))
+            rows = [_move_row(case, to_version, target_definition, mapping) for case in cases]
+            if dry_run or any(row.problem for row in rows):
+                return rows
+            now = now or timezone.now()
+            for row in rows:
+                _move_case(row, to_version, actor, now)
+    except ConcurrentTransition as exc:
+        raise CaseChanged(
+            "A case changed while the cases were being moved, so none was moved. "
+            "Preview the move again."
+        ) from exc
     return rows
 
 
-def _move_case(row: MoveRow, to_version: ProcessVersion, actor) -> None:
-    with transaction.atomic():
-        locked = _lock(row.case)
-        now = timezone.now()
-        elapsed = now - locked.state_entered_at
-        move = TransitionDef(
-            code="move_version",
-            label="Move to a newer process version",
-            sources=(locked.state,),
-            target=row.to_state,
-        )
-        locked._attempt = _Attempt(move, {})
-        try:
-            locked.fire(move)
-        finally:
-            del locked._attempt
-        target = to_version.definition.state(row.to_state)
-        locked.version = to_version
-        locked.state_entered_at = now
-        locked.due_at = _deadline(locked.store, target, now)
-        locked.save()
-        CaseEvent.objects.create(
-            case=locked,
-            kind=EventKind.MIGRATED,
-            actor=actor,
-            created_at=now,
-            transition=move.code,
-            from_state=row.from_state,
-            to_state=row.to_state,
-            data={"version": to_version.number},
-            seconds_in_state=_seconds(elapsed),
-        )
+def _move_row(
+    case: Case, to_version: ProcessVersion, target_definition: ProcessDefinition, mapping
+) -> MoveRow:
+    new_state = mapping.get(case.state) or (
+        case.state if target_definition.state(case.state) else None
+    )
+    if new_state is None:
+        problem = f"No state of version {to_version.number} is mapped to “{case.state}”."
+        return MoveRow(case, case.state, None, problem)
+    if target_definition.state(new_state) is None:
+        problem = f"“{new_state}” is not a state of version {to_version.number}."
+        return MoveRow(case, case.state, None, problem)
+    return MoveRow(case, case.state, new_state)
+
+
+def _move_case(row: MoveRow, to_version: ProcessVersion, actor, now: datetime.datetime) -> None:
+    """Put one locked case on ``to_version`` in ``row.to_state`` through django-fsm, save it and
+    record the "migrated" event.
+
+    The state clock: a case mapped to another state leaves its state, so the event stores the
+    seconds spent there and the clock (and SLA deadline) restarts now. A case that keeps its
+    state code stays in that state: its clock and deadline keep counting from when it entered
+    (a new version gives no fresh SLA) and the event stores no seconds, so the next transition
+    counts the whole stay once and durations still add up to the case's age."""
+    case = row.case
+    from_version = case.version
+    move = TransitionDef(
+        code=MOVE_TRANSITION,
+        label="Move to another process version",
+        sources=(row.from_state,),
+        target=row.to_state,
+    )
+    case._attempt = _Attempt(move, case, actor)
+    try:
+        case.fire(move)
+    finally:
+        del case._attempt
+    target = to_version.definition.state(row.to_state)
+    case.version = to_version
+    changed = ["state", "version", "due_at"]
+    seconds = Decimal(0)
+    if row.to_state != row.from_state:
+        seconds = _seconds(now - case.state_entered_at)
+        case.state_entered_at = now
+        changed.append("state_entered_at")
+    case.due_at = _deadline(case.store, target, case.state_entered_at)
+    if target.is_terminal:
+        case.closed_at = now
+        changed.append("closed_at")
+    # ConcurrentTransitionMixin adds "AND state = <as read>" to the UPDATE.
+    case.save(update_fields=changed)
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.MIGRATED,
+        actor=actor,
+        created_at=now,
+        transition=MOVE_TRANSITION,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        data={"from_version": from_version.number, "version": to_version.number},
+        seconds_in_state=seconds,
+    )
 
 
 # --- Automatic transitions ------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 downloads, the events feed and the bulk transition."""
 
 import datetime
+import re
 
+import defusedxml.ElementTree as DefusedET
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.storage import FileSystemStorage
@@ -230,6 +232,61 @@ def test_list_filters_by_state_store_and_overdue(login_client, process, store, o
     assert listed("status=closed") == set()
 
 
+def test_list_filters_by_assignee(login_client, process, store, staff, approver):
+    colleague = UserFactory(role=Role.STORE_STAFF, stores=[store])
+    mine = open_case(process, store, staff, serial="MINE0001")
+    theirs = open_case(process, store, staff, serial="THEIRS01")
+    nobodys = open_case(process, store, staff, serial="NOBODY01")
+    mine_closed = open_case(process, store, staff, serial="MINE0002")
+    case_assign(case=mine, assignee=staff, actor=staff)
+    case_assign(case=theirs, assignee=colleague, actor=staff)
+    case_assign(case=mine_closed, assignee=staff, actor=staff)
+    case_transition(case=mine_closed, transition="close", actor=staff, comment="Done")
+    client = login_client(staff)
+    everything = (mine, theirs, nobodys, mine_closed)
+
+    def listed(query: str) -> set[str]:
+        response = client.get(f"{reverse('cases:index')}?{query}")
+        assert response.status_code == 200
+        content = response.content.decode()
+        return {c.reference for c in everything if c.reference in content}
+
+    assert 'name="assignee"' in client.get(reverse("cases:index")).content.decode()
+    assert listed(f"assignee={colleague.pk}") == {theirs.reference}
+    assert listed(f"assignee={staff.pk}") == {mine.reference, mine_closed.reference}
+    assert listed(f"assignee={staff.pk}&status=open") == {mine.reference}  # "My cases"
+    assert listed(f"assignee={approver.pk}") == set()
+    assert listed("") == {c.reference for c in everything}
+
+
+def test_list_filters_by_opening_date_range(login_client, process, store, staff):
+    def noon(day: int, month: int = 3) -> datetime.datetime:
+        return datetime.datetime(2024, month, day, 12, tzinfo=datetime.UTC)
+
+    early = open_case(process, store, staff, serial="EARLY001", now=noon(1))
+    middle = open_case(process, store, staff, serial="MIDDLE01", now=noon(15))
+    late = open_case(process, store, staff, serial="LATE0001", now=noon(2, month=4))
+    client = login_client(staff)
+
+    def listed(query: str) -> set[str]:
+        response = client.get(f"{reverse('cases:index')}?{query}")
+        assert response.status_code == 200
+        content = response.content.decode()
+        return {c.reference for c in (early, middle, late) if c.reference in content}
+
+    page = client.get(reverse("cases:index")).content.decode()
+    assert 'name="opened_from"' in page and 'name="opened_to"' in page
+    assert listed("opened_from=2024-03-10") == {middle.reference, late.reference}
+    assert listed("opened_to=2024-03-10") == {early.reference}
+    # Both ends are whole days and included.
+    assert listed("opened_from=2024-03-01&opened_to=2024-03-15") == {
+        early.reference,
+        middle.reference,
+    }
+    assert listed("opened_from=2024-03-16&opened_to=2024-04-01") == set()
+    assert listed("opened_from=2024-04-02&opened_to=2024-04-02") == {late.reference}
+
+
 def test_overdue_cases_are_highlighted_in_the_list(login_client, process, store, staff):
     late = open_case(process, store, staff, now=timezone.now() - datetime.timedelta(hours=5))
 
@@ -328,6 +385,37 @@ def test_case_page_shows_data_with_the_intake_labels_and_the_timeline(login_clie
     assert "Intake → Diagnosis" in content
     assert "<svg" in content
     assert "Min-jun Kim" in content
+
+
+def diagram_marks(content: str) -> tuple[list[str], list[str], set[str]]:
+    """From a case page: the states the process diagram marks current (``aria-current`` and the
+    ``is-current`` class), and the sources of the transitions it draws as next steps."""
+    svg = re.search(r'<svg[^>]*class="process-diagram".*?</svg>', content, re.DOTALL).group(0)
+    root = DefusedET.fromstring(svg)
+    by_aria = [el.get("data-state") for el in root.iter() if el.get("aria-current") == "step"]
+    by_class = [
+        el.get("data-state") for el in root.iter() if "is-current" in el.get("class", "").split()
+    ]
+    next_from = {el.get("data-source") for el in root.iter() if el.get("class") == "from-current"}
+    return by_aria, by_class, next_from
+
+
+def test_case_page_diagram_highlights_the_current_state(login_client, case, staff):
+    client = login_client(staff)
+
+    assert diagram_marks(client.get(case_url(case)).content.decode()) == (
+        ["intake"],
+        ["intake"],
+        {"intake"},
+    )
+
+    case_transition(case=case, transition="diagnose", actor=staff, data={"findings": "Scratch"})
+
+    assert diagram_marks(client.get(case_url(case)).content.decode()) == (
+        ["diagnosis"],
+        ["diagnosis"],
+        {"diagnosis"},
+    )
 
 
 def test_case_page_offers_only_the_transitions_the_user_may_fire(

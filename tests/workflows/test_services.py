@@ -4,13 +4,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
+from forms.choices import FormPurpose
+from forms.services import form_publish
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
+from tests.forms.factories import FormDefinitionFactory, FormFieldFactory
 from tests.workflows.factories import published_process
-from workflows.choices import EventKind, StateKind
+from workflows.choices import AssignmentRule, EventKind, StateKind
 from workflows.errors import CaseChanged, InvalidInput, TransitionRefused
 from workflows.models import Case, CaseEvent
 from workflows.services import (
@@ -250,6 +257,45 @@ def test_events_cannot_be_changed_or_deleted(case):
         CaseEvent.objects.filter(pk=event.pk).delete()
 
 
+def test_events_cannot_be_changed_through_the_admin_or_in_bulk(case, login_client):
+    event = case.events.get()
+    admin = UserFactory(is_superuser=True)
+
+    # No admin viewset, snippet or Django admin page is registered for events.
+    assert AdminURLFinder(admin).get_edit_url(event) is None
+    for name in (
+        "wagtailsnippets_workflows_caseevent:edit",
+        "wagtailsnippets_workflows_caseevent:delete",
+        "caseevent:edit",
+        "caseevent:delete",
+        "admin:workflows_caseevent_change",
+        "admin:workflows_caseevent_delete",
+    ):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=[event.pk])
+    client = login_client(admin)
+    for path in (
+        f"/admin/cases/{case.pk}/events/{event.pk}/",
+        f"/admin/cases/{case.pk}/events/{event.pk}/edit/",
+        f"/admin/cases/{case.pk}/events/{event.pk}/delete/",
+        f"/admin/snippets/workflows/caseevent/edit/{event.pk}/",
+        f"/admin/snippets/workflows/caseevent/delete/{event.pk}/",
+    ):
+        assert client.post(path, {"comment": "rewritten"}).status_code == 404, path
+    # The history feed only reads: writing to it changes nothing.
+    feed = reverse("cases:events", args=[case.pk])
+    client.post(feed, {"comment": "rewritten"})
+    client.delete(feed)
+    assert list(case.events.values_list("pk", "comment")) == [(event.pk, "")]
+
+    event.comment = "rewritten"
+    # bulk_update runs in an atomic block without a savepoint: give it one to fail in.
+    with pytest.raises(TypeError, match="immutable"), transaction.atomic():
+        CaseEvent.objects.bulk_update([event], ["comment"])
+    event.refresh_from_db()
+    assert event.comment == ""
+
+
 def test_durations_add_up_to_the_age_of_a_closed_case(case, staff):
     start = case.opened_at
     case_transition(
@@ -317,6 +363,70 @@ def test_least_open_assignment_picks_the_least_busy(store, staff):
     picks = [case_open(process=process, store=store, actor=staff).assignee for _ in range(3)]
 
     assert picks == [staff, idle, staff]
+
+
+def test_no_assignment_rule_leaves_new_cases_unassigned(store, staff):
+    UserFactory(role=Role.STORE_STAFF, stores=[store])
+    process = published_process(
+        assignment_rule=AssignmentRule.NONE,
+        # A group alone assigns nobody: with "none", staff pick cases up themselves.
+        assignee_group=Group.objects.get(name=Role.STORE_STAFF),
+    )
+
+    cases = [case_open(process=process, store=store, actor=staff) for _ in range(2)]
+
+    assert [case.assignee for case in cases] == [None, None]
+    assert [case.events.get().data for case in cases] == [{}, {}]
+
+
+@pytest.fixture
+def by_field_process():
+    """Cases go to the user whose username the intake form's "Technician" field names."""
+    intake = FormDefinitionFactory(name="Repair request", purpose=FormPurpose.INTAKE)
+    FormFieldFactory(form=intake, label="Technician", required=False)
+    form_publish(form=intake, actor=UserFactory(is_superuser=True))
+    intake.refresh_from_db()
+    return published_process(
+        intake_form=intake,
+        assignment_rule=AssignmentRule.BY_FIELD,
+        assignment_field="technician",
+    )
+
+
+def test_assignment_by_a_form_field_gives_the_case_to_the_named_member(
+    store, staff, by_field_process
+):
+    technician = UserFactory(username="min-jun", role=Role.STORE_STAFF, stores=[store])
+
+    case = case_open(
+        process=by_field_process, store=store, actor=staff, data={"technician": "min-jun"}
+    )
+
+    assert case.assignee == technician
+    assert case.events.get().data == {"assignee": "min-jun"}
+
+
+def test_assignment_by_a_form_field_left_empty_assigns_nobody(store, staff, by_field_process):
+    case = case_open(process=by_field_process, store=store, actor=staff, data={"technician": ""})
+
+    assert case.assignee is None
+
+
+@pytest.mark.parametrize("who", ["nobody-by-that-name", "other-store", "inactive"])
+def test_assignment_by_a_form_field_refuses_a_user_who_cannot_take_the_case(
+    store, staff, by_field_process, who
+):
+    UserFactory(username="other-store", role=Role.STORE_STAFF, stores=[StoreFactory()])
+    UserFactory(username="inactive", role=Role.STORE_STAFF, stores=[store], is_active=False)
+
+    with pytest.raises(InvalidInput) as refused:
+        case_open(process=by_field_process, store=store, actor=staff, data={"technician": who})
+
+    assert refused.value.message == (
+        f"“{who}” is not an active member of Seoul and cannot be assigned."
+    )
+    assert refused.value.field_errors == {"technician": ["Unknown assignee."]}
+    assert not Case.objects.filter(process=by_field_process).exists()
 
 
 def test_internal_note_records_author_and_text(case, staff):

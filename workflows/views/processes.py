@@ -11,7 +11,7 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.widgets.button import HeaderButton
 
 from workflows.diagram import render_process_svg
-from workflows.errors import InvalidInput, PublishRefused
+from workflows.errors import CaseChanged, InvalidInput, PublishRefused
 from workflows.models import Case, Process
 from workflows.services import (
     process_build_definition,
@@ -115,7 +115,7 @@ def move_cases_view(request, pk: int):
             )
         elif apply:
             messages.error(request, _("Nothing was moved: map every state first."))
-    except InvalidInput as exc:
+    except (InvalidInput, CaseChanged) as exc:
         messages.error(request, exc.message)
     return TemplateResponse(
         request,
