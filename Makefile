@@ -28,11 +28,15 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 install: $(INSTALLED)
 
+# Links the demo builds (the customer's decision page) point at the address served, unless
+# ATELIER_BASE_URL is set in the environment or in .env.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "Serving http://$(ATELIER_ADDR)/admin/ with a huey worker. Ctrl-C stops both."
-	$(VENV)/bin/honcho --no-prefix -f Procfile.dev start
+	@if [ -z "$${ATELIER_BASE_URL:-}" ] && ! grep -qs '^ATELIER_BASE_URL=' .env; then \
+	  export ATELIER_BASE_URL="http://$(ATELIER_ADDR)"; fi; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	echo "Serving http://$(ATELIER_ADDR)/admin/ with a huey worker. Ctrl-C stops both." && \
+	exec $(VENV)/bin/honcho --no-prefix -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

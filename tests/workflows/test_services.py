@@ -282,10 +282,10 @@ def test_events_cannot_be_changed_through_the_admin_or_in_bulk(case, login_clien
         f"/admin/snippets/workflows/caseevent/delete/{event.pk}/",
     ):
         assert client.post(path, {"comment": "rewritten"}).status_code == 404, path
-    # The history feed only reads: writing to it changes nothing.
+    # The history feed only reads: writing to it is refused and changes nothing.
     feed = reverse("cases:events", args=[case.pk])
-    client.post(feed, {"comment": "rewritten"})
-    client.delete(feed)
+    assert client.post(feed, {"comment": "rewritten"}).status_code == 405
+    assert client.delete(feed).status_code == 405
     assert list(case.events.values_list("pk", "comment")) == [(event.pk, "")]
 
     event.comment = "rewritten"

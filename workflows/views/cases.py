@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.utils import get_user_display_name
@@ -808,6 +809,7 @@ class CaseOpenView(WagtailAdminTemplateMixin, TemplateView):
 # --- Downloads and the events feed ----------------------------------------------------------------
 
 
+@require_safe
 def attachment_download(request, pk, attachment_pk):
     """Stream an attachment after checking the case is visible to the user; never inline."""
     case = case_or_404(request, pk)
@@ -844,6 +846,7 @@ def event_json(event, definition: ProcessDefinition) -> dict:
     }
 
 
+@require_safe
 def case_events_json(request, pk):
     """The case's history as JSON, oldest first (read by the API and scripts)."""
     case = case_or_404(request, pk)
