@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -21,8 +22,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from workflows.money import round_money
 from workflows.quotation_models import Quotation
+from workflows.quotations import amount_text
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 # Regular and bold font per language; DejaVu for every other language.
@@ -70,10 +71,15 @@ def _render(quotation: Quotation, font: str, bold: str) -> bytes:
     title = ParagraphStyle("title", parent=text, fontName=bold, fontSize=16, leading=20)
 
     def money(amount) -> str:
-        return f"{formats.number_format(round_money(amount, currency), use_l10n=True)} {currency}"
+        return f"{amount_text(amount, currency)} {currency}"
 
-    story = [
-        Paragraph(_esc(store.name), title),
+    story = [Paragraph(_esc(store.name), title)]
+    address = [line.strip() for line in store.address.splitlines() if line.strip()]
+    if address:
+        story.append(Paragraph("<br/>".join(_esc(line) for line in address), text))
+    if store.phone:
+        story.append(Paragraph(_esc(_("Phone: %(phone)s") % {"phone": store.phone}), text))
+    story += [
         Paragraph(_esc(f"{store.code} · {store.country}"), small),
         Spacer(1, 8 * mm),
         Paragraph(
@@ -95,21 +101,32 @@ def _render(quotation: Quotation, font: str, bold: str) -> bytes:
     findings = case.data.get("findings_for_the_customer")
     if findings:
         story += [Spacer(1, 4 * mm), Paragraph(_esc(str(findings)), text)]
-    rows = [[_("Description"), _("Quantity"), _("Unit price"), _("Discount"), _("Amount")]]
+    # "quotation" context: the customer's words, translated apart from the same staff labels.
+    rows = [
+        [
+            pgettext("quotation", "Description"),
+            pgettext("quotation", "Quantity"),
+            pgettext("quotation", "Unit price"),
+            pgettext("quotation", "Discount"),
+            pgettext("quotation", "Amount"),
+        ]
+    ]
     for line in quotation.lines.all():
         rows.append(
             [
                 Paragraph(_esc(line.description), text),
                 formats.number_format(line.quantity.normalize(), use_l10n=True),
                 money(line.unit_price),
-                f"{line.discount_percent.normalize()} %" if line.discount_percent else "",
+                f"{formats.number_format(line.discount_percent.normalize(), use_l10n=True)} %"
+                if line.discount_percent
+                else "",
                 money(line.net),
             ]
         )
     rows += [
-        ["", "", "", _("Subtotal"), money(quotation.subtotal)],
-        ["", "", "", _("Tax"), money(quotation.tax)],
-        ["", "", "", _("Total"), money(quotation.total)],
+        ["", "", "", pgettext("quotation", "Subtotal"), money(quotation.subtotal)],
+        ["", "", "", pgettext("quotation", "Tax"), money(quotation.tax)],
+        ["", "", "", pgettext("quotation", "Total"), money(quotation.total)],
     ]
     table = Table(rows, colWidths=[70 * mm, 20 * mm, 30 * mm, 25 * mm, 30 * mm], repeatRows=1)
     table.setStyle(

@@ -21,7 +21,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from project.stores.choices import Currency
@@ -148,6 +148,19 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
     return locked
 
 
+def amount_text(amount: Decimal, currency: str) -> str:
+    """``amount`` as the customer reads it: rounded to the currency's minor units like the
+    quotation arithmetic, with thousands grouped in the active language's format ("450,000" won
+    in Korean or English, "1 234,50" hryvnias in Ukrainian). Decimal throughout, never float.
+    The decision page does the same in ``workflows/decision/amount.html``."""
+    rounded = round_money(amount, currency)
+    if not formats.get_format("THOUSAND_SEPARATOR"):
+        # Django's Chinese formats group no digits; Chinese prices are written 1,234.50.
+        with translation.override("en"):
+            return formats.number_format(rounded, use_l10n=True, force_grouping=True)
+    return formats.number_format(rounded, use_l10n=True, force_grouping=True)
+
+
 def decision_url(quotation: Quotation) -> str:
     """The absolute address of the customer's decision page for a sent quotation."""
     return settings.ATELIER_BASE_URL.rstrip("/") + reverse(
@@ -173,9 +186,9 @@ def _email_quotation(quotation: Quotation) -> None:
             "name": case.customer_name,
             "store": case.store.name,
             "reference": case.reference,
-            "total": round_money(quotation.total, quotation.currency),
+            "total": amount_text(quotation.total, quotation.currency),
             "currency": quotation.currency,
-            "date": f"{quotation.valid_until:%Y-%m-%d}",
+            "date": formats.date_format(quotation.valid_until, "DATE_FORMAT"),
             "url": decision_url(quotation),
         }
     send_case_email(to=case.customer_email, subject=subject, body=body)
@@ -248,34 +261,49 @@ def quotation_for_token(token: str) -> Quotation:
     )
     if quotation is None:
         raise DecisionRefused(
-            "This link is not valid. Please use the link of the latest e-mail, or contact the "
-            "store.",
+            gettext(
+                "This link is not valid. Please use the link of the latest e-mail, or contact "
+                "the store."
+            ),
             reason="invalid",
         )
     return quotation
 
 
 def decision_problem(quotation: Quotation, *, today: datetime.date | None = None):
-    """Why the customer cannot decide on ``quotation`` now, as a DecisionRefused, or None."""
+    """Why the customer cannot decide on ``quotation`` now, as a DecisionRefused, or None (in
+    the active language: the decision page shows it to the customer)."""
     case = quotation.case
     if quotation.status == QuotationStatus.SUPERSEDED:
         return DecisionRefused(
-            "This quotation was replaced by a newer version: please use the link of the latest "
-            "e-mail.",
+            gettext(
+                "This quotation was replaced by a newer version: please use the link of the "
+                "latest e-mail."
+            ),
             reason="superseded",
         )
-    if quotation.status in (QuotationStatus.ACCEPTED, QuotationStatus.REFUSED):
+    if quotation.status == QuotationStatus.ACCEPTED:
         return DecisionRefused(
-            f"This quotation was already answered ({quotation.get_status_display().lower()}).",
-            reason="decided",
+            gettext("This quotation was already answered: it was accepted."), reason="decided"
+        )
+    if quotation.status == QuotationStatus.REFUSED:
+        return DecisionRefused(
+            gettext("This quotation was already answered: it was refused."), reason="decided"
         )
     if quotation.status != QuotationStatus.SENT:
-        return DecisionRefused("This quotation is not open for a decision.", reason="not_sent")
+        return DecisionRefused(
+            gettext("This quotation is not open for a decision."), reason="not_sent"
+        )
     today = today or timezone.now().astimezone(case.store.zoneinfo).date()
     if today > quotation.valid_until:
         return DecisionRefused(
-            f"This quotation was valid until {quotation.valid_until:%Y-%m-%d}. Please contact "
-            f"{case.store.name} for a new one.",
+            gettext(
+                "This quotation was valid until %(date)s. Please contact %(store)s for a new one."
+            )
+            % {
+                "date": formats.date_format(quotation.valid_until, "DATE_FORMAT"),
+                "store": case.store.name,
+            },
             reason="expired",
         )
     return None
@@ -296,11 +324,8 @@ def quotation_decide(
     decision given at the counter (``channel="counter"``)."""
     name, reason = name.strip(), reason.strip()
     if accept and not name:
-        raise DecisionRefused(
-            "Type your full name to accept.",
-            reason="name",
-            field_errors={"name": ["Type your full name to accept."]},
-        )
+        message = gettext("Type your full name to accept.")
+        raise DecisionRefused(message, reason="name", field_errors={"name": [message]})
     with transaction.atomic():
         locked = (
             Quotation.objects.select_for_update(of=("self",))
@@ -335,11 +360,12 @@ def quotation_decide(
         try:
             case_transition(case=locked.case, transition=code, actor=actor, comment=comment)
         except TransitionRefused as exc:
-            raise DecisionRefused(
-                f"{locked.case.reference} is no longer waiting for this decision "
-                f"({exc.message}). Please contact {locked.case.store.name}.",
-                reason="case_moved",
-            ) from exc
+            message = gettext(
+                "%(reference)s is no longer waiting for this decision. Please contact %(store)s."
+            ) % {"reference": locked.case.reference, "store": locked.case.store.name}
+            if channel == "counter":  # staff are told why; the customer needs no process details
+                message += f" ({exc.message})"
+            raise DecisionRefused(message, reason="case_moved") from exc
     return locked
 
 

@@ -234,6 +234,8 @@ LANGUAGES = [
     ("uk", "Українська"),
     ("zh-hans", "简体中文"),
 ]
+# Atelier's own catalogues (customer-facing texts); see CONTRIBUTING.md, "Translations".
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Stored times are UTC; each store's own time zone is used for its business hours and display.
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -11,6 +11,8 @@ from project.stores.models import Holiday, OpeningHours, Store, StoreMembership
 T = datetime.time
 WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
 
+# Addresses on real streets; the phone numbers cannot be anyone's: no Seoul or Kyiv subscriber
+# number starts with 0, and 555-0100 to 555-0199 are reserved for fiction in North America.
 DEMO_STORES = [
     {
         "code": "SEL-01",
@@ -19,6 +21,8 @@ DEMO_STORES = [
         "time_zone": "Asia/Seoul",
         "currency": Currency.KRW,
         "languages": ["ko", "en"],
+        "address": "438 Apgujeong-ro, Gangnam-gu\nSeoul 06015\nSouth Korea",
+        "phone": "+82200000100",
         "hours": [(day, T(10, 30), T(20, 0)) for day in [*WEEKDAYS, Weekday.SATURDAY]]
         + [(Weekday.SUNDAY, T(11, 0), T(19, 0))],
         "holidays": [
@@ -34,6 +38,8 @@ DEMO_STORES = [
         "time_zone": "Europe/Kyiv",
         "currency": Currency.UAH,
         "languages": ["uk", "en"],
+        "address": "vul. Arkhitektora Horodetskoho, 10\nKyiv 01001\nUkraine",
+        "phone": "+380440000100",
         # Closed for lunch on weekdays: two intervals a day.
         "hours": [(day, T(10, 0), T(14, 0)) for day in WEEKDAYS]
         + [(day, T(15, 0), T(19, 0)) for day in WEEKDAYS]
@@ -50,6 +56,8 @@ DEMO_STORES = [
         "time_zone": "America/New_York",
         "currency": Currency.USD,
         "languages": ["en"],
+        "address": "655 Madison Avenue\nNew York, NY 10065\nUnited States",
+        "phone": "+12125550100",
         "hours": [(day, T(10, 0), T(19, 0)) for day in [*WEEKDAYS, Weekday.SATURDAY]]
         + [(Weekday.SUNDAY, T(12, 0), T(18, 0))],
         "holidays": [
@@ -67,7 +75,16 @@ def seed(*, log) -> None:
         store, _created = Store.objects.update_or_create(
             code=spec["code"],
             defaults={
-                key: spec[key] for key in ("name", "country", "time_zone", "currency", "languages")
+                key: spec[key]
+                for key in (
+                    "name",
+                    "country",
+                    "time_zone",
+                    "currency",
+                    "languages",
+                    "address",
+                    "phone",
+                )
             }
             | {"is_active": True},
         )

@@ -47,6 +47,25 @@ class Store(ClusterableModel):
         blank=True,
         help_text=_("Languages customers are served in, the first one being the default."),
     )
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_(
+            "Postal address as customers read it on quotations, on as many lines as needed."
+        ),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+[1-9][0-9]{6,14}$",
+                _("Use the international format (E.164), e.g. +12125550100."),
+            )
+        ],
+        help_text=_("International format (E.164), e.g. +12125550100."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     store_field = "pk"

@@ -35,6 +35,11 @@ class StoreViewSet(ModelViewSet):
                 ],
                 heading=_("Store"),
             ),
+            MultiFieldPanel(
+                [FieldPanel("address"), FieldPanel("phone")],
+                heading=_("Contact details"),
+                help_text=_("Printed on quotations and shown on the customer's decision page."),
+            ),
             InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Interval")),
             InlinePanel("holidays", heading=_("Holidays"), label=_("Holiday")),
         ],

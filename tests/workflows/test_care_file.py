@@ -88,6 +88,36 @@ def refusal(case, code, actor, **kwargs) -> TransitionRefused:
     return refused.value
 
 
+def quote(case, staff):
+    """The diagnosis quoted and sent to the customer: what the decision is taken on."""
+    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
+
+    quotation = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
+    return quotation_send(quotation=quotation, actor=staff)
+
+
+def decide(case, staff, *, accept: bool, reason: str = ""):
+    """The customer's decision given at the counter, recorded on the quotation: that is what
+    fires "customer_accepts" or "customer_refuses"."""
+    from workflows.quotations import quotation_decide
+
+    quotation_decide(
+        quotation=quote(case, staff),
+        accept=accept,
+        actor=staff,
+        name="Ji-woo Lee" if accept else "",
+        reason=reason,
+        channel="counter",
+    )
+    case.refresh_from_db()
+
+
+DECISION_FIRST = (
+    "Record the customer's decision on the quotation (“Decision given at the counter” in the "
+    "Quotations panel, or the customer's own link): that moves the case."
+)
+
+
 def test_intake_stores_the_condition_report_photos_and_signature(process, store, staff):
     case = open_care_file(process, store, staff)
 
@@ -122,7 +152,8 @@ def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, stor
     assert refusal(case, "repair_under_warranty", staff, data=DIAGNOSIS).reason == "condition"
     move(case, "send_quotation", staff, data=DIAGNOSIS)
     assert case.data["service_items_and_parts"]["total"] == "450000.00"
-    move(case, "customer_accepts", staff)
+    decide(case, staff, accept=True)
+    assert case.state == "accepted"
     move(case, "repair_locally", staff)
     move(case, "repair_done", staff)
     assert refusal(case, "quality_ok", staff).reason == "permission"  # the manager checks
@@ -186,8 +217,14 @@ def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(proc
     move(case, "send_to_diagnosis", staff)
     move(case, "send_quotation", staff, data=DIAGNOSIS)
 
-    assert refusal(case, "customer_refuses", staff).reason == "comment"
-    move(case, "customer_refuses", staff, comment="Too expensive for the customer.")
+    assert refusal(case, "customer_refuses", staff, comment="Too expensive.").reason == (
+        "condition"
+    )
+    decide(case, staff, accept=False, reason="Too expensive for the customer.")
+    assert case.state == "unrepaired"
+    assert case.events.latest("created_at").comment == (
+        "Quotation v1 refused at the counter. Reason: Too expensive for the customer."
+    )
     move(
         case,
         "hand_back_unrepaired",
@@ -298,3 +335,45 @@ def test_the_customer_is_told_when_the_piece_is_ready(
     assert f"Your piece ({case.reference}) is ready. You can collect it at {store.name}" in (
         message.body.replace("\n", " ")
     )
+
+
+def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(process, store, staff):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    refused_without_quotation = refusal(case, "customer_accepts", staff)
+    quote(case, staff)  # sent, the customer has not answered yet
+
+    refused = refusal(case, "customer_accepts", staff)
+
+    assert refused_without_quotation.reason == refused.reason == "condition"
+    assert refused.message == f"“Customer accepts” is not possible: {DECISION_FIRST}"
+    assert refusal(case, "customer_refuses", staff, comment="No.").message == (
+        f"“Customer refuses” is not possible: {DECISION_FIRST}"
+    )
+    assert not {"customer_accepts", "customer_refuses"} & set(offered(case, staff))
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+def test_the_customers_acceptance_on_the_decision_page_moves_the_case(
+    client, process, store, staff
+):
+    from workflows.quotations import decision_token
+
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    quotation = quote(case, staff)
+
+    response = client.post(
+        f"/quotation/{decision_token(quotation)}/", {"decision": "accept", "name": "Ji-woo Lee"}
+    )
+
+    assert response.status_code == 200
+    quotation.refresh_from_db()
+    case.refresh_from_db()
+    assert (quotation.status, case.state) == ("accepted", "accepted")
+    event = case.events.latest("created_at")
+    assert (event.transition, event.actor.username) == ("customer_accepts", "public-web")
+    assert "repair_locally" in offered(case, staff)

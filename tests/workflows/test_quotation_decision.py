@@ -10,9 +10,10 @@ from django.core import signing
 from django.utils import timezone
 
 from project.accounts.roles import Role
+from project.stores.models import Store
 from tests.factories import StoreFactory, UserFactory
 from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
-from workflows.models import Process
+from workflows.models import Case, Process
 from workflows.quotation_models import Quotation, QuotationStatus, ServiceItem
 from workflows.quotations import (
     DECISION_SALT,
@@ -76,15 +77,73 @@ def url(quotation) -> str:
 
 def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
     case, quotation = quoted
+    Store.objects.filter(pk=case.store_id).update(
+        address="438 Apgujeong-ro, Gangnam-gu\nSeoul 06015", phone="+82200000100"
+    )
 
     response = client.get(url(quotation))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert case.reference in html and "종합 서비스" in html
-    assert "495000 KRW" in html and "495000.00" not in html  # 450,000 + 10 % tax, no decimals
+    assert f"{case.reference} 견적서 (버전 1)" in html  # the page's own texts in Korean too
+    assert ">견적 수락</button>" in html and ">견적 거절</button>" in html
+    assert "Accept the quotation" not in html
+    # 450,000 + 10 % tax: grouped, no decimals in won
+    assert "<td data-total>495,000 KRW</td>" in html and "495000" not in html
+    assert "<td>450,000 KRW</td>" in html
+    assert "438 Apgujeong-ro, Gangnam-gu<br>Seoul 06015" in html
+    assert "전화: +82200000100" in html
     assert response["Cache-Control"].startswith("max-age=0")
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_ukrainian_customer_reads_the_page_in_ukrainian_with_ukrainian_numbers(client, quoted):
+    case, quotation = quoted
+    Case.objects.filter(pk=case.pk).update(customer_language="uk")
+
+    html = client.get(url(quotation)).content.decode()
+
+    assert ">Прийняти кошторис</button>" in html
+    assert "<td data-total>495\xa0000 KRW</td>" in html  # grouped by a no-break space
+
+
+def test_dollar_amounts_are_grouped_with_their_cents(client, process, store, staff):
+    case = open_care_file(process, store, staff)
+    Case.objects.filter(pk=case.pk).update(customer_language="en")
+    quotation = quotation_send(
+        quotation=quotation_create(
+            case=case,
+            actor=staff,
+            currency="USD",
+            lines=[{"description": "Strap", "unit_price": "1234.5", "quantity": "2"}],
+        ),
+        actor=staff,
+    )
+
+    html = client.get(url(quotation)).content.decode()
+
+    assert "<td>1,234.50 USD</td>" in html
+    assert "<td data-total>2,469.00 USD</td>" in html
+    assert ">Accept the quotation</button>" in html
+
+
+def test_the_quotation_email_is_in_the_customers_language(
+    quoted, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    case, quotation = quoted
+    Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
+    revised = quotation_revise(quotation=quotation, actor=staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        quotation_send(quotation=revised, actor=staff)
+
+    [email] = mail.outbox
+    assert email.subject == f"{case.reference} 견적서 안내"
+    assert "견적 금액: 495,000 KRW" in email.body
+    assert url(Quotation.objects.get(pk=revised.pk)) in email.body
 
 
 def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):
@@ -92,7 +151,7 @@ def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):
 
     missing_name = client.post(url(quotation), {"decision": "accept", "name": "  "})
     assert missing_name.status_code == 400
-    assert "Type your full name to accept." in missing_name.content.decode()
+    assert "수락하시려면 성함을 입력해 주세요." in missing_name.content.decode()  # in Korean
 
     response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
 
@@ -210,16 +269,30 @@ def test_a_decision_at_the_counter_is_recorded_by_the_staff_member(quoted, staff
     assert event.comment == "Quotation v1 accepted at the counter, signed “Ji-woo Lee”."
 
 
-def test_no_decision_once_the_case_moved_on(quoted, staff):
-    case, quotation = quoted
-    move(case, "customer_refuses", staff, comment="Refused on the phone.")
+def test_no_decision_while_the_case_is_not_waiting_for_one(process, store, staff, service):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)  # quoted before the diagnosis sent the case on
+    quotation = quotation_send(
+        quotation=quotation_create(case=case, actor=staff, lines=[{"service": service}]),
+        actor=staff,
+    )
 
-    with pytest.raises(DecisionRefused) as refused:
+    with pytest.raises(DecisionRefused) as online:
         quotation_decide(quotation=quotation, accept=True, name="Ji-woo", actor=staff)
+    with pytest.raises(DecisionRefused) as counter:
+        quotation_decide(
+            quotation=quotation, accept=True, name="Ji-woo", actor=staff, channel="counter"
+        )
 
-    assert refused.value.reason == "case_moved"
+    expected = (
+        f"{case.reference} is no longer waiting for this decision. Please contact {store.name}."
+    )
+    assert online.value.reason == counter.value.reason == "case_moved"
+    assert online.value.message == expected  # the customer is spared the process's details
+    assert counter.value.message.startswith(expected + " (“Customer accepts” cannot be used")
     quotation.refresh_from_db()
-    assert quotation.status == QuotationStatus.SENT
+    case.refresh_from_db()
+    assert (quotation.status, case.state) == (QuotationStatus.SENT, "diagnosis")
 
 
 def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process():

@@ -2,10 +2,12 @@
 totals; for staff from the case page and for the customer from the decision link."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
 
+from project.stores.models import Store
 from tests.workflows import test_quotation_decision as decision
 from tests.workflows.test_quotation_decision import url
 from workflows.models import Case
@@ -37,17 +39,55 @@ def test_the_customer_downloads_the_pdf_from_the_decision_link(client, quoted):
     text = text_of(response.content)
     assert case.reference in text and case.store.name in text
     assert "종합 서비스" in text  # the service in Korean, the customer's language
-    assert "495,000 KRW" in text or "495000 KRW" in text
+    assert "495,000 KRW" in text
     assert 'href="' + url(quotation) + 'pdf/"' in client.get(url(quotation)).content.decode()
 
 
-def test_a_ukrainian_customer_gets_cyrillic_text(client, quoted):
+def with_store_details(case):
+    Store.objects.filter(pk=case.store_id).update(
+        address="438 Apgujeong-ro, Gangnam-gu\nSeoul 06015\nSouth Korea", phone="+82200000100"
+    )
+
+
+def test_a_korean_customer_gets_a_korean_quotation_with_the_stores_details(client, quoted):
     case, quotation = quoted
+    with_store_details(case)
+
+    text = text_of(client.get(url(quotation) + "pdf/").content)
+
+    assert f"견적서 {case.reference}, 버전 1" in text
+    assert "Quotation" not in text
+    for label in ("내역", "수량", "단가", "금액", "소계", "세액", "합계"):
+        assert label in text
+    assert "Ji-woo Lee 귀하" in text
+    assert "438 Apgujeong-ro, Gangnam-gu" in text and "Seoul 06015" in text
+    assert "전화: +82200000100" in text
+    assert "450,000 KRW" in text and "45,000 KRW" in text and "495,000 KRW" in text
+
+
+def test_a_ukrainian_customer_gets_a_ukrainian_quotation(client, quoted):
+    case, quotation = quoted
+    with_store_details(case)
     Case.objects.filter(pk=case.pk).update(customer_language="uk", customer_name="Олена Шевченко")
 
     text = text_of(client.get(url(quotation) + "pdf/").content)
 
-    assert "Олена Шевченко" in text
+    assert f"Кошторис {case.reference}, версія 1" in text
+    assert "Замовник: Олена Шевченко" in text
+    assert "Тел.: +82200000100" in text and "Seoul 06015" in text
+    assert "Усього" in text
+    assert re.search(r"495\s000 KRW", text)  # grouped by a (no-break) space
+
+
+def test_an_english_customer_gets_english_texts(client, quoted):
+    case, quotation = quoted
+    Case.objects.filter(pk=case.pk).update(customer_language="en")
+
+    text = text_of(client.get(url(quotation) + "pdf/").content)
+
+    assert f"Quotation {case.reference}, version 1" in text
+    assert "Subtotal" in text and "495,000 KRW" in text
+    assert "Phone:" not in text  # the store gave no phone number
 
 
 def test_a_forged_link_gets_no_pdf(client, quoted):

@@ -100,3 +100,27 @@ def test_store_form_explains_bad_code_and_closing_before_opening(login_client):
     assert "Use capital letters, digits and dashes" in str(form.errors["code"])
     assert "Closing time must be after opening time." in str(form.formsets["opening_hours"].errors)
     assert not Store.objects.filter(name="Paris workshop").exists()
+
+
+def test_admin_records_the_stores_address_and_phone(login_client):
+    client = login_client(UserFactory(is_superuser=True))
+
+    response = client.post(
+        "/admin/stores/new/",
+        _store_form(address="12 rue de la Paix\r\n75002 Paris\r\nFrance", phone="+33100000100"),
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    store = Store.objects.get(code="PAR-WS")
+    assert store.address.splitlines() == ["12 rue de la Paix", "75002 Paris", "France"]
+    assert store.phone == "+33100000100"
+
+
+def test_store_form_wants_the_phone_in_international_format(login_client):
+    client = login_client(UserFactory(is_superuser=True))
+
+    response = client.post("/admin/stores/new/", _store_form(phone="01 00 00 01 00"))
+
+    assert response.status_code == 200
+    assert "international format (E.164)" in str(response.context["form"].errors["phone"])
+    assert not Store.objects.filter(code="PAR-WS").exists()
