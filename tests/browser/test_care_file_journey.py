@@ -98,14 +98,14 @@ def test_a_care_file_from_the_counter_to_the_hand_over(
     customer = browser.new_context(locale="ko-KR").new_page()
     customer.set_default_timeout(15_000)
     customer.goto(link)
-    expect(customer.locator("[data-total]")).to_have_text("495000 KRW")
+    expect(customer.locator("[data-total]")).to_have_text("495,000 KRW")
     with customer.expect_download() as download:
         customer.locator("[data-pdf]").click()
     assert download.value.suggested_filename == f"{case.reference}-v1.pdf"
     assert download.value.path().read_bytes().startswith(b"%PDF")
-    customer.get_by_label(re.compile("full name")).fill("Ji-woo Lee")
-    customer.get_by_role("button", name="Accept the quotation").click()
-    expect(customer.get_by_role("status")).to_contain_text("you accepted the quotation")
+    customer.get_by_label("서명으로 사용할 성함").fill("Ji-woo Lee")
+    customer.get_by_role("button", name="견적 수락").click()
+    expect(customer.get_by_role("status")).to_contain_text("견적을 수락하셨습니다")
     customer.context.close()
     assert Quotation.objects.get().status == "accepted"
 
