@@ -50,6 +50,8 @@ Per field type, the ``FormField`` columns that are not obvious:
 - image: ``choices`` the checklist labels; ``allowed_extensions`` optional (default the photo
   types: jpg, jpeg, png, webp, heic, heif, gif); the content must be a JPEG, PNG, WebP, HEIC or GIF
   image; ``max_upload_mb`` per photo; without a checklist ``max_length``/``min_length`` as file.
+- date, datetime: ``min_date``/``max_date`` the earliest and latest day accepted, both included
+  (for a date-time, the day written in its own offset; see ``DateLimitValidator``).
 - signature: drawn on a canvas and posted as a PNG data URL; stored as ``signature.png``.
 - line_items: ``default_value`` a currency code (unit prices and totals get its decimals, 2
   without one), ``min_length``/``max_length`` the fewest and most rows (at most 200).
@@ -280,6 +282,38 @@ class MaxUploadSizeValidator:
 
     def __eq__(self, other):
         return isinstance(other, MaxUploadSizeValidator) and other.limit_mb == self.limit_mb
+
+
+@deconstructible
+class DateLimitValidator:
+    """The day of a date, or of a date-time, must not be before (``latest=False``) or after
+    (``latest=True``) ``limit``, which is included.
+
+    A date-time's day is the one written in its own offset: what the visitor typed (read in the
+    current time zone) or, for an API client sending ``2026-04-01T02:00:00+05:00``, the first of
+    April. It is the day at the start of the stored text, so the JSON Schema, which can only read
+    that text, agrees with this check."""
+
+    code_earliest, code_latest = "min_date", "max_date"
+
+    def __init__(self, limit: datetime.date, message, *, latest: bool):
+        self.limit, self.message, self.latest = limit, message, latest
+
+    def __call__(self, value):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if (day > self.limit) if self.latest else (day < self.limit):
+            raise ValidationError(
+                self.message,
+                code=self.code_latest if self.latest else self.code_earliest,
+                params={"limit_value": self.limit.isoformat(), "value": value},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, DateLimitValidator) and (
+            other.limit,
+            other.latest,
+            other.message,
+        ) == (self.limit, self.latest, self.message)
 
 
 class UniqueMultipleChoiceField(django.forms.MultipleChoiceField):
@@ -1275,6 +1309,17 @@ class FormBuilder:
             )
         return validators
 
+    @staticmethod
+    def date_validators(spec: Mapping, *, earliest_message, latest_message) -> list:
+        """The earliest and latest day (``min_date``, ``max_date``), both included."""
+        earliest, latest = date_limits(spec)
+        validators = []
+        if earliest:
+            validators.append(DateLimitValidator(earliest, earliest_message, latest=False))
+        if latest:
+            validators.append(DateLimitValidator(latest, latest_message, latest=True))
+        return validators
+
     def get_formatted_field_choices(self, spec: Mapping) -> list[tuple[str, str]]:
         """The field's choices as ``(value, label)`` pairs; override to label them differently."""
         return [(choice, choice) for choice in spec.get("choices", [])]
@@ -1346,17 +1391,37 @@ class FormBuilder:
         )
 
     def create_date_field(self, spec, options):
+        earliest, latest = date_limits(spec)
+        attrs = {"type": "date"}
+        if earliest:
+            attrs["min"] = earliest.isoformat()
+        if latest:
+            attrs["max"] = latest.isoformat()
         return django.forms.DateField(
-            widget=django.forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            validators=self.date_validators(
+                spec,
+                earliest_message=_("Enter a date on or after %(limit_value)s."),
+                latest_message=_("Enter a date on or before %(limit_value)s."),
+            ),
+            widget=django.forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
             error_messages={"invalid": _("Enter a date such as 2026-03-31.")},
             **options,
         )
 
     def create_datetime_field(self, spec, options):
+        earliest, latest = date_limits(spec)
+        attrs = {"type": "datetime-local"}
+        if earliest:
+            attrs["min"] = f"{earliest.isoformat()}T00:00"
+        if latest:
+            attrs["max"] = f"{latest.isoformat()}T23:59"
         return django.forms.DateTimeField(
-            widget=django.forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            validators=self.date_validators(
+                spec,
+                earliest_message=_("Enter a date and time on or after %(limit_value)s."),
+                latest_message=_("Enter a date and time on or before %(limit_value)s."),
             ),
+            widget=django.forms.DateTimeInput(attrs=attrs, format="%Y-%m-%dT%H:%M"),
             error_messages={"invalid": _("Enter a date and time such as 2026-03-31 14:30.")},
             **options,
         )
@@ -1485,6 +1550,23 @@ def _decimal_or_none(value) -> Decimal | None:
         return None
 
 
+def date_limits(spec: Mapping) -> tuple[datetime.date | None, datetime.date | None]:
+    """A spec's earliest and latest day (``min_date``, ``max_date``: ISO text in a version's
+    schema; versions published before they existed have neither)."""
+    return _date_or_none(spec.get("min_date")), _date_or_none(spec.get("max_date"))
+
+
+def _date_or_none(value) -> datetime.date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
@@ -1602,6 +1684,7 @@ __all__ = [
     "UploadContentValidator",
     "build_form",
     "checkable_extensions",
+    "date_limits",
     "checklist_slots",
     "get_form_class",
     "known_rule_names",

@@ -41,6 +41,9 @@ TEXT_TYPES = frozenset({FieldType.SINGLE_LINE, FieldType.MULTI_LINE, FieldType.E
 # Types min/max value apply to (for money: the amount).
 NUMERIC_TYPES = frozenset({FieldType.NUMBER, FieldType.MONEY})
 
+# Types earliest/latest dates (``min_date``/``max_date``) apply to.
+DATE_TYPES = frozenset({FieldType.DATE, FieldType.DATETIME})
+
 # Types whose value is an uploaded file.
 UPLOAD_TYPES = frozenset({FieldType.FILE, FieldType.IMAGE, FieldType.SIGNATURE})
 

@@ -17,16 +17,25 @@ false. What translates:
 - ``==``, ``!=``, ``in``, ``not in`` and truth tests over text, choices, e-mail and phone fields,
   numbers (exact decimal equality), money (``price.amount``, ``price.currency``), line-item totals
   (``items.total``), checkboxes, dates, and multiple choice (``"a" in services``);
-- ``<``, ``<=``, ``>``, ``>=`` over dates (ISO dates order like text, so a pattern expresses them);
+- ``<``, ``<=``, ``>``, ``>=`` over dates (ISO dates order like text, so a pattern expresses them)
+  and over numbers, money amounts and line-item totals with a number (see below);
 - ``and``, ``or``, ``not`` of those, and constants.
 
-Not translatable: ordering of numbers, amounts and text, anything over date-times, files, photos,
-signatures, ``today`` and comparisons between two fields. Such a field is left optional here
-(its property carries the condition in ``x-condition`` and a ``$comment``); the server still
-enforces it. Each property also names its field type in ``x-field-type``.
+Not translatable: ordering of text, anything over date-times, files, photos, signatures,
+``today`` and comparisons between two fields. Such a field is left optional here (its property
+carries the condition in ``x-condition`` and a ``$comment`` saying why); the server still enforces
+it. Each property also names its field type in ``x-field-type``.
 
-Minimum and maximum values are not expressed (decimals are strings); the designer's pattern is
-given as written, in the Python syntax the server uses, anchored with ``^(?:…)$``.
+Numbers and amounts are stored as decimal text (``"12.50"``), never as JSON numbers, so that no
+digit is lost; JSON Schema's ``minimum``/``maximum`` apply to numbers only and ignore strings.
+Orderings over them (a field's minimum and maximum value, a condition such as ``price.amount >
+500``) are therefore ``pattern``s that match exactly the decimal texts on the right side of the
+limit (``decimal_order_pattern``); ``x-minimum``/``x-maximum`` repeat the limits as text for
+clients that show them. Earliest and latest dates are patterns too (draft 2020-12 has no
+``formatMinimum``, and the ``jsonschema`` library ignores it): ISO dates order like text, and a
+date-time's limit applies to the day at the start of its stored text, as on the server; they are
+repeated in ``x-min-date``/``x-max-date``. The designer's pattern is given as written, in the
+Python syntax the server uses, anchored with ``^(?:…)$``.
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ from forms.builder import (
     PHONE_MAX_LENGTH,
     SINGLE_LINE_MAX_LENGTH,
     checklist_slots,
+    date_limits,
 )
 from forms.choices import LAYOUT_TYPES, FieldType
 from forms.rules import (
@@ -128,9 +138,17 @@ def form_json_schema(source, *, title: str | None = None) -> dict[str, Any]:
             prop["x-condition"] = condition
             translated = condition_schema(condition, earlier)
             if translated is None:
-                prop["$comment"] = (
-                    "Shown only when the condition in x-condition holds, which JSON Schema "
-                    "cannot express: optional here, checked by the server."
+                prop["$comment"] = " ".join(
+                    filter(
+                        None,
+                        [
+                            prop.get("$comment"),
+                            "Shown only when the condition in x-condition holds, which JSON "
+                            "Schema cannot express (it orders text, reads date-times or today, "
+                            "compares two fields, or reads files): optional here, checked by "
+                            "the server.",
+                        ],
+                    )
                 )
             elif spec.get("required"):
                 conditionals.append({"if": translated, "then": {"required": [name]}})
@@ -213,8 +231,34 @@ def _phone(spec, required):
     return {"type": "string", "anyOf": [{"const": ""}, {"pattern": E164_PATTERN}]}
 
 
+def _value_limits(spec, *, what: str) -> dict[str, Any]:
+    """A number's (or an amount's) minimum and maximum value as patterns over decimal text."""
+    low, high = _decimal_or_none(spec.get("min_value")), _decimal_or_none(spec.get("max_value"))
+    if low is None and high is None:
+        return {}
+    limits: dict[str, Any] = {}
+    patterns, bounds = [], []
+    if low is not None:
+        limits["x-minimum"] = _decimal_text(low)
+        patterns.append({"pattern": decimal_order_pattern(">=", low)})
+        bounds.append(f"at least {limits['x-minimum']}")
+    if high is not None:
+        limits["x-maximum"] = _decimal_text(high)
+        patterns.append({"pattern": decimal_order_pattern("<=", high)})
+        bounds.append(f"at most {limits['x-maximum']}")
+    limits["$comment"] = (
+        f"The {what} is {' and '.join(bounds)}. It is decimal text, which minimum/maximum do not "
+        "compare, so the patterns in allOf express the limits."
+    )
+    limits["allOf"] = patterns
+    return limits
+
+
 def _number(spec, required):
-    return _nullable({"type": "string", "pattern": DECIMAL_PATTERN}, required)
+    return _nullable(
+        {"type": "string", "pattern": DECIMAL_PATTERN, **_value_limits(spec, what="number")},
+        required,
+    )
 
 
 def amount_pattern(decimals: int, *, signed: bool = True) -> str:
@@ -240,7 +284,11 @@ def _money(spec, required):
         "type": "object",
         "required": ["amount", "currency"],
         "properties": {
-            "amount": {"type": "string", "pattern": DECIMAL_PATTERN},
+            "amount": {
+                "type": "string",
+                "pattern": DECIMAL_PATTERN,
+                **_value_limits(spec, what="amount"),
+            },
             "currency": {"enum": currencies},
         },
         "additionalProperties": False,
@@ -252,13 +300,52 @@ def _money(spec, required):
     return _nullable(schema, required)
 
 
+def _date_limits(spec, *, what: str, after_day: str) -> dict[str, Any]:
+    """Earliest and latest day as patterns over the ISO text (``after_day``: what follows the
+    day in the text, ``$`` for a date, ``T`` for a date-time)."""
+    earliest, latest = date_limits(spec)
+    if earliest is None and latest is None:
+        return {}
+    limits: dict[str, Any] = {}
+    patterns, bounds = [], []
+    if earliest is not None:
+        limits["x-min-date"] = earliest.isoformat()
+        patterns.append({"pattern": _date_order_pattern(">=", earliest, after_day)})
+        bounds.append(f"on or after {earliest.isoformat()}")
+    if latest is not None:
+        limits["x-max-date"] = latest.isoformat()
+        patterns.append({"pattern": _date_order_pattern("<=", latest, after_day)})
+        bounds.append(f"on or before {latest.isoformat()}")
+    limits["$comment"] = (
+        f"The {what} is {' and '.join(bounds)}. JSON Schema has no minimum for date strings "
+        "(formatMinimum is not part of draft 2020-12), so the patterns in allOf express the "
+        "limits: ISO dates order like text."
+    )
+    limits["allOf"] = patterns
+    return limits
+
+
 def _date(spec, required):
-    return _nullable({"type": "string", "format": "date", "pattern": DATE_PATTERN}, required)
+    return _nullable(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            **_date_limits(spec, what="date", after_day="$"),
+        },
+        required,
+    )
 
 
 def _datetime(spec, required):
     return _nullable(
-        {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}, required
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": DATE_TIME_PATTERN,
+            **_date_limits(spec, what="day (as written, in its own offset)", after_day="T"),
+        },
+        required,
     )
 
 
@@ -506,16 +593,21 @@ def _value_schema(kind: str, op: str, constant: Any, *, name_on_left: bool):
             _member_schema(kind, constant) if name_on_left else _contains_schema(kind, constant)
         )
         return inside if op == "in" else _negate(inside)
-    # Orderings: only dates can be expressed; other kinds never order (always false) or can't be.
+    # Orderings: dates and decimals can be expressed; other kinds never order (always false) or
+    # can't be.
     if kind in ("boolean", "list", "object"):
         return False
+    if not name_on_left:
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    if kind == "decimal":
+        if _kind_of(constant) != "decimal":
+            return False  # a number never orders against anything but a number
+        return {"pattern": decimal_order_pattern(op, Decimal(str(constant)))}
     if kind != "date":
         raise Untranslatable(f"{op} over {kind}")
     moment = _as_date(constant)
     if not isinstance(moment, date) or isinstance(moment, datetime):
         return False  # a date never orders against anything but a date
-    if not name_on_left:
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
     return {"pattern": _date_order_pattern(op, moment)}
 
 
@@ -606,6 +698,21 @@ def _contains_schema(kind: str, item: Any):
     return False
 
 
+def _decimal_or_none(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _decimal_equal_pattern(value: Decimal) -> str:
     """Decimal texts equal to ``value``: ``12.5`` matches ``12.5``, ``12.50`` … but not ``12``."""
     if not value.is_finite():
@@ -623,9 +730,135 @@ def _decimal_equal_pattern(value: Decimal) -> str:
     return rf"^{sign}{whole_pattern}(\.0+)?$"
 
 
-def _date_order_pattern(op: str, limit: date) -> str:
+def decimal_order_pattern(op: str, limit: Decimal) -> str:
+    """A pattern matching exactly the decimal texts (``DECIMAL_PATTERN``: ``-?\\d+(\\.\\d+)?``,
+    leading and trailing zeros allowed, ``-0`` being zero) whose value is ``op`` (``<``, ``<=``,
+    ``>``, ``>=``) ``limit``.
+
+    Text without a sign is a magnitude ``m`` and holds when ``m op limit``; text with a minus is
+    ``-m`` and holds when ``m op' -limit`` (the order reversed). Each side is then a comparison of
+    magnitudes, digit by digit (see ``_magnitude_alternatives``)."""
+    if not limit.is_finite():
+        return "(?!)"
+    flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    branches = []
+    positive = _magnitude_alternatives(op, limit)
+    if positive:
+        branches.append("(?:" + "|".join(positive) + ")")
+    negative = _magnitude_alternatives(flipped, -limit)
+    if negative:
+        branches.append("-(?:" + "|".join(negative) + ")")
+    if not branches:
+        return "(?!)"
+    return "^(?:" + "|".join(branches) + ")$"
+
+
+_ANY_MAGNITUDE = r"\d+(?:\.\d+)?"
+_ANY_FRACTION = r"(?:\.\d+)?"
+
+
+def _magnitude_alternatives(op: str, limit: Decimal) -> list[str]:
+    """Alternatives matching the unsigned decimal texts whose value is ``op`` ``limit``."""
+    if limit < 0:  # every magnitude is above a negative limit
+        return [_ANY_MAGNITUDE] if op in (">", ">=") else []
+    alternatives = []
+    if op in (">", ">="):
+        alternatives += _greater_magnitudes(limit)
+    else:
+        alternatives += _smaller_magnitudes(limit)
+    if op in (">=", "<="):
+        alternatives.append(_equal_magnitude(limit))
+    return alternatives
+
+
+def _magnitude_digits(limit: Decimal) -> tuple[str, str]:
+    """``Decimal("012.500")`` → ``("12", "5")``: the whole digits without leading zeros and the
+    fraction without trailing zeros (both may be empty)."""
+    whole, _dot, fraction = format(abs(limit), "f").partition(".")
+    return whole.lstrip("0"), fraction.rstrip("0")
+
+
+def _whole_equal(whole: str) -> str:
+    return f"0*{whole}" if whole else "0+"
+
+
+def _equal_magnitude(limit: Decimal) -> str:
+    whole, fraction = _magnitude_digits(limit)
+    if fraction:
+        return rf"{_whole_equal(whole)}\.{fraction}0*"
+    return rf"{_whole_equal(whole)}(?:\.0+)?"
+
+
+def _greater_magnitudes(limit: Decimal) -> list[str]:
+    whole, fraction = _magnitude_digits(limit)
+    size = len(whole)
+    # More whole digits (without leading zeros) than the limit has.
+    alternatives = [rf"0*[1-9]{_digits(size)}\d*{_ANY_FRACTION}"]
+    # As many whole digits, larger at the first place where they differ.
+    for place, digit in enumerate(whole):
+        if digit != "9":
+            alternatives.append(
+                rf"0*{whole[:place]}{_digit_range(int(digit) + 1, 9)}"
+                rf"{_digits(size - place - 1)}{_ANY_FRACTION}"
+            )
+    # The same whole part and a larger fraction: larger at the first place where they differ,
+    # or going on with a non-zero digit after the limit's last one.
+    same = _whole_equal(whole)
+    for place, digit in enumerate(fraction):
+        if digit != "9":
+            alternatives.append(rf"{same}\.{fraction[:place]}{_digit_range(int(digit) + 1, 9)}\d*")
+    alternatives.append(rf"{same}\.{fraction}0*[1-9]\d*")
+    return alternatives
+
+
+def _smaller_magnitudes(limit: Decimal) -> list[str]:
+    whole, fraction = _magnitude_digits(limit)
+    size = len(whole)
+    alternatives = []
+    # Fewer whole digits (without leading zeros) than the limit has.
+    if size >= 1:
+        alternatives.append(rf"0+{_ANY_FRACTION}")
+    if size == 2:
+        alternatives.append(rf"0*[1-9]{_ANY_FRACTION}")
+    elif size > 2:
+        alternatives.append(rf"0*[1-9]\d{{0,{size - 2}}}{_ANY_FRACTION}")
+    # As many whole digits, smaller at the first place where they differ (the first digit of a
+    # number is never 0).
+    for place, digit in enumerate(whole):
+        lowest = 1 if place == 0 else 0
+        if int(digit) > lowest:
+            alternatives.append(
+                rf"0*{whole[:place]}{_digit_range(lowest, int(digit) - 1)}"
+                rf"{_digits(size - place - 1)}{_ANY_FRACTION}"
+            )
+    # The same whole part and a smaller fraction: none, one ending early (the limit's fraction
+    # has no trailing zeros, so what it goes on with is more), or smaller where they differ.
+    if fraction:
+        same = _whole_equal(whole)
+        alternatives.append(same)
+        for place in range(1, len(fraction)):
+            alternatives.append(rf"{same}\.{fraction[:place]}")
+        for place, digit in enumerate(fraction):
+            if digit != "0":
+                alternatives.append(
+                    rf"{same}\.{fraction[:place]}{_digit_range(0, int(digit) - 1)}\d*"
+                )
+    return alternatives
+
+
+def _digits(count: int) -> str:
+    """Exactly ``count`` digits."""
+    return "" if count == 0 else r"\d" if count == 1 else rf"\d{{{count}}}"
+
+
+def _digit_range(low: int, high: int) -> str:
+    return str(low) if low == high else f"[{low}-{high}]"
+
+
+def _date_order_pattern(op: str, limit: date, after_day: str = "$") -> str:
     """ISO dates ``op`` the limit. They are fixed-width digits, so they order like text: a date is
-    smaller when, at the first digit where they differ, its digit is smaller."""
+    smaller when, at the first digit where they differ, its digit is smaller. ``after_day`` is
+    what follows the day when it is the limit itself: ``$`` for a date, ``T`` for a date-time."""
     text = limit.isoformat()
     alternatives = []
     for position, char in enumerate(text):
@@ -642,7 +875,7 @@ def _date_order_pattern(op: str, limit: date) -> str:
             digits = f"[{digit + 1}-9]"
         alternatives.append(text[:position] + digits)  # digits and dashes need no escaping
     if op in ("<=", ">="):
-        alternatives.append(text + "$")
+        alternatives.append(text + after_day)
     if not alternatives:
         return "(?!)"
     return "^(?:" + "|".join(alternatives) + ")"
@@ -651,6 +884,7 @@ def _date_order_pattern(op: str, limit: date) -> str:
 __all__ = [
     "DRAFT_2020_12",
     "condition_schema",
+    "decimal_order_pattern",
     "file_ref_schema",
     "form_json_schema",
     "property_schema",

@@ -6,6 +6,7 @@ Runtime code never reads ``FormDefinition`` or ``FormField`` rows: it builds for
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 from decimal import Decimal
@@ -25,7 +26,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from forms.choices import CHOICE_TYPES, LAYOUT_TYPES, FieldType, FormPurpose
+from forms.choices import CHOICE_TYPES, DATE_TYPES, LAYOUT_TYPES, FieldType, FormPurpose
 from forms.rules import RuleError, parse_rule
 from project.stores.choices import Currency
 
@@ -112,6 +113,18 @@ class FormField(Orderable):
     max_value = models.DecimalField(
         _("maximum value"), max_digits=18, decimal_places=4, null=True, blank=True
     )
+    min_date = models.DateField(
+        _("earliest date"),
+        null=True,
+        blank=True,
+        help_text=_("For dates and date-times: the first day accepted (that day included)."),
+    )
+    max_date = models.DateField(
+        _("latest date"),
+        null=True,
+        blank=True,
+        help_text=_("For dates and date-times: the last day accepted (that day included)."),
+    )
     min_length = models.PositiveIntegerField(_("minimum length"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
     regex = models.CharField(
@@ -159,6 +172,7 @@ class FormField(Orderable):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
+                FieldRowPanel([FieldPanel("min_date"), FieldPanel("max_date")]),
                 FieldRowPanel([FieldPanel("min_length"), FieldPanel("max_length")]),
                 FieldRowPanel([FieldPanel("regex"), FieldPanel("regex_message")]),
                 FieldRowPanel([FieldPanel("allowed_extensions"), FieldPanel("max_upload_mb")]),
@@ -261,6 +275,8 @@ class FormField(Orderable):
                 _("The maximum (%(max)s) is smaller than the minimum (%(min)s).")
                 % {"max": format_decimal(self.max_value), "min": format_decimal(self.min_value)},
             )
+        for attribute, message in self._date_problems():
+            add(attribute, message)
         if (
             self.min_length is not None
             and self.max_length is not None
@@ -295,6 +311,59 @@ class FormField(Orderable):
                 parse_rule(self.condition)
             except RuleError as exc:
                 add("condition", _("This condition cannot be read: %s") % rule_error_text(exc))
+        return problems
+
+    def _date_problems(self) -> list[tuple[str, str]]:
+        """Problems of the earliest and latest dates (and of a date field's default value)."""
+        problems: list[tuple[str, str]] = []
+        if self.field_type not in DATE_TYPES:
+            for attribute in ("min_date", "max_date"):
+                if getattr(self, attribute) is not None:
+                    problems.append(
+                        (
+                            attribute,
+                            _(
+                                "Earliest and latest dates apply only to date and date-time "
+                                "fields; clear it or change the field type."
+                            ),
+                        )
+                    )
+            return problems
+        low, high = as_date(self.min_date), as_date(self.max_date)
+        if low is not None and high is not None and low > high:
+            problems.append(
+                (
+                    "max_date",
+                    _("The latest date (%(max)s) is before the earliest date (%(min)s).")
+                    % {"max": high.isoformat(), "min": low.isoformat()},
+                )
+            )
+        default = self.default_value.strip()
+        if self.field_type == FieldType.DATE and default:
+            try:
+                day = datetime.date.fromisoformat(default)
+            except ValueError:
+                day = None
+            if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", default):
+                problems.append(
+                    ("default_value", _("The default value must be a date such as 2026-03-31."))
+                )
+            elif low is not None and day < low:
+                problems.append(
+                    (
+                        "default_value",
+                        _("The default value (%(day)s) is before the earliest date (%(min)s).")
+                        % {"day": default, "min": low.isoformat()},
+                    )
+                )
+            elif high is not None and day > high:
+                problems.append(
+                    (
+                        "default_value",
+                        _("The default value (%(day)s) is after the latest date (%(max)s).")
+                        % {"day": default, "max": high.isoformat()},
+                    )
+                )
         return problems
 
     def _upload_problems(self) -> list[tuple[str, str]]:
@@ -408,6 +477,8 @@ class FormField(Orderable):
             "choices": self.choice_list,
             "min_value": format_decimal(self.min_value),
             "max_value": format_decimal(self.max_value),
+            "min_date": date_text(self.min_date),
+            "max_date": date_text(self.max_date),
             "min_length": self.min_length,
             "max_length": self.max_length,
             "regex": self.regex,
@@ -647,6 +718,21 @@ def format_decimal(value: Decimal | int | str | None) -> str | None:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def as_date(value: datetime.date | str | None) -> datetime.date | None:
+    """A date column's value as a date (a row built in code may hold ISO text until cleaned)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def date_text(value: datetime.date | str | None) -> str | None:
+    """``date(2024, 1, 1)`` → ``"2024-01-01"``, as a version's schema keeps dates."""
+    day = as_date(value)
+    return day.isoformat() if day else None
 
 
 def rule_error_text(exc: Exception) -> str:

@@ -26,7 +26,7 @@ def form_publish(*, form: FormDefinition, actor) -> FormVersion:
 
     schema = [field.to_schema() for field in fields]
     live = form.live_version
-    if live is not None and live.schema == schema:
+    if live is not None and same_schema(live.schema, schema):
         return live
 
     last = form.versions.aggregate(last=Max("number"))["last"] or 0
@@ -36,6 +36,18 @@ def form_publish(*, form: FormDefinition, actor) -> FormVersion:
     form.live_version = version
     form.save(update_fields=["live_version", "updated_at"])
     return version
+
+
+def same_schema(published: list[dict], current: list[dict]) -> bool:
+    """Whether ``current`` freezes what ``published`` did. A key added to field specs after the
+    version was published (``min_date`` …) counts as the same while it is empty, so publishing
+    an unchanged form never makes a new version only because specs gained a key."""
+    if len(published) != len(current):
+        return False
+    return all(
+        old == {key: value for key, value in new.items() if key in old or value is not None}
+        for old, new in zip(published, current, strict=True)
+    )
 
 
 def form_validate_for_publish(

@@ -1,16 +1,19 @@
 """Admin views of the forms engine: publishing (translating the service's refusals into messages)
-and the submissions of the public form pages (list, export, one submission, its files)."""
+and the submissions of the public form pages (list, export, one submission, its files); and the
+read-only JSON Schema of a form's live version for headless clients."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.base import BaseOperationView
@@ -18,7 +21,9 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from forms.choices import LAYOUT_TYPES
+from forms.jsonschema import version_json_schema
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
+from forms.selectors import form_live_version_for_schema
 from forms.services import form_publish
 
 
@@ -346,3 +351,38 @@ def form_submission_permission_policy():
     from wagtail.permission_policies import ModelPermissionPolicy
 
     return ModelPermissionPolicy(FormSubmission)
+
+
+# --- The read-only API for headless clients ------------------------------------------------------
+
+
+@require_safe
+def form_schema_view(request, key: str):
+    """``GET /api/v1/forms/<slug or id>/schema/``: the JSON Schema (draft 2020-12) of the answers
+    of the form's live version, as ``application/schema+json``. Public forms (see
+    ``form_is_public``) answer anyone; other forms only staff. Unknown forms, forms without a
+    published version, and forms the user may not read are all 404, so the answer never tells
+    whether an internal form exists."""
+    found = form_live_version_for_schema(key=key, user=request.user)
+    if found is None:
+        return JsonResponse(
+            {"detail": _("There is no published form “%(key)s”.") % {"key": key}},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    version, public = found
+    schema = version_json_schema(version)
+    body = {
+        "$schema": schema["$schema"],
+        "$id": request.build_absolute_uri(request.path),
+        **schema,
+    }
+    response = JsonResponse(
+        body, content_type="application/schema+json", json_dumps_params={"ensure_ascii": False}
+    )
+    # A form's live version changes when it is published again: clients ask again each time.
+    patch_cache_control(
+        response, no_cache=True, **({"public": True} if public else {"private": True})
+    )
+    response["X-Form-Version"] = str(version.number)
+    return response

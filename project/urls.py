@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", health.health_view, name="health"),
     path("quotation/<str:token>/", decision_view, name="quotation_decision"),
     path("quotation/<str:token>/pdf/", decision_pdf_view, name="quotation_decision_pdf"),
+    path("api/v1/", include("forms.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

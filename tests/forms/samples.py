@@ -50,3 +50,36 @@ def drawing(size=(300, 100), *, drawn=True, background=(0, 0, 0, 0)) -> bytes:
 
 def data_url(content: bytes, media_type: str = "image/png") -> str:
     return f"data:{media_type};base64," + base64.b64encode(content).decode()
+
+
+TEXT = b"Receipt 2024-05-01: one strap, 120.00 EUR\n"
+
+# A small real file of each type an upload field may accept, by extension: the builder reads the
+# content, so each is what its extension says.
+SAMPLE_FILES = {
+    "pdf": PDF,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "png": PNG,
+    "gif": GIF,
+    "webp": WEBP,
+    "heic": HEIC,
+    "heif": HEIC,
+    "txt": TEXT,
+    "csv": b"code,quantity\nA-1,2\n",
+    "json": b'{"code": "A-1"}',
+    "docx": docx_bytes(),
+}
+
+
+def sample_upload(extension: str):
+    """A posted file of this type (``extension`` as a designer writes it: pdf, jpeg, …)."""
+    extension = extension.strip().lstrip(".").lower()
+    try:
+        content = SAMPLE_FILES[extension]
+    except KeyError:
+        raise LookupError(
+            f"No sample file for “.{extension}” uploads; add one to SAMPLE_FILES in "
+            "tests/forms/samples.py."
+        ) from None
+    return upload(f"upload.{extension}", content)

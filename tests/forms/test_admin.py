@@ -19,6 +19,8 @@ FIELD_ATTRIBUTES = [
     "choices",
     "min_value",
     "max_value",
+    "min_date",
+    "max_date",
     "min_length",
     "max_length",
     "regex",
@@ -137,6 +139,43 @@ def test_field_problems_are_shown_on_save(login_client):
     errors = str(response.context["form"].formsets["fields"].errors)
     assert "Add at least one choice, one per line." in errors
     assert not FormDefinition.objects.exists()
+
+
+def test_designer_sets_the_earliest_and_latest_date_of_a_date_field(login_client):
+    client = login_client(UserFactory(is_superuser=True))
+    fields = [
+        {
+            "label": "Purchase date",
+            "field_type": "date",
+            "min_date": "2020-01-01",
+            "max_date": "2026-12-31",
+        }
+    ]
+
+    response = client.post("/admin/form-definitions/new/", form_post(fields))
+
+    assert response.status_code == 302, response.context["form"].errors
+    field = FormDefinition.objects.get(slug="repair-request").fields.get()
+    assert (field.min_date.isoformat(), field.max_date.isoformat()) == (
+        "2020-01-01",
+        "2026-12-31",
+    )
+    edit = client.get(f"/admin/form-definitions/edit/{field.form_id}/")
+    assert 'name="fields-0-min_date"' in edit.text
+    assert 'name="fields-0-max_date"' in edit.text
+
+
+def test_a_latest_date_before_the_earliest_is_shown_on_save(login_client):
+    client = login_client(UserFactory(is_superuser=True))
+    fields = [
+        {"label": "Day", "field_type": "date", "min_date": "2024-01-01", "max_date": "2023-01-01"}
+    ]
+
+    response = client.post("/admin/form-definitions/new/", form_post(fields))
+
+    assert response.status_code == 200
+    errors = str(response.context["form"].formsets["fields"].errors)
+    assert "The latest date (2023-01-01) is before the earliest date (2024-01-01)." in errors
 
 
 def test_publish_refusal_is_shown_as_an_error_message(login_client):

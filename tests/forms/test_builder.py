@@ -274,6 +274,149 @@ def test_invalid_datetime_is_refused_with_an_example():
     ]
 
 
+def test_date_within_its_limits_is_accepted_and_the_limits_are_included():
+    spec = field_spec(FieldType.DATE, "Purchase date", min_date="2024-01-01", max_date="2024-12-31")
+
+    assert stored(spec, "2024-01-01") == "2024-01-01"
+    assert stored(spec, "2024-06-15") == "2024-06-15"
+    assert stored(spec, "2024-12-31") == "2024-12-31"
+
+
+def test_date_before_the_earliest_day_is_refused_naming_it():
+    spec = field_spec(FieldType.DATE, "Purchase date", min_date="2024-01-01")
+
+    assert errors(spec, "2023-12-31") == ["Enter a date on or after 2024-01-01."]
+
+
+def test_date_after_the_latest_day_is_refused_naming_it():
+    spec = field_spec(FieldType.DATE, "Purchase date", max_date="2024-12-31")
+
+    assert errors(spec, "2025-01-01") == ["Enter a date on or before 2024-12-31."]
+
+
+def test_datetime_within_its_limits_is_accepted_the_whole_of_both_days_included():
+    spec = field_spec(
+        FieldType.DATETIME, "Collected at", min_date="2024-01-01", max_date="2024-12-31"
+    )
+
+    assert stored(spec, "2024-01-01T00:00") == "2024-01-01T00:00:00Z"
+    assert stored(spec, "2024-12-31T23:59") == "2024-12-31T23:59:00Z"
+
+
+def test_datetime_before_the_earliest_day_is_refused_naming_it():
+    spec = field_spec(FieldType.DATETIME, "Collected at", min_date="2024-01-01")
+
+    assert errors(spec, "2023-12-31T23:59") == ["Enter a date and time on or after 2024-01-01."]
+
+
+def test_datetime_after_the_latest_day_is_refused_naming_it():
+    spec = field_spec(FieldType.DATETIME, "Collected at", max_date="2024-12-31")
+
+    assert errors(spec, "2025-01-01T00:00") == ["Enter a date and time on or before 2024-12-31."]
+
+
+def test_datetime_limits_read_the_day_as_written_in_its_own_offset():
+    # 21:00 on 31 December in UTC, but written (and stored) as the first of January.
+    spec = field_spec(FieldType.DATETIME, "Collected at", max_date="2024-12-31")
+
+    assert errors(spec, "2025-01-01T02:00:00+05:00") == [
+        "Enter a date and time on or before 2024-12-31."
+    ]
+    assert stored(spec, "2024-12-31T23:00:00-05:00") == "2024-12-31T23:00:00-05:00"
+
+
+def test_date_inputs_tell_the_browser_their_limits():
+    date_html = str(
+        build_form(
+            [field_spec(FieldType.DATE, "Day", min_date="2024-01-01", max_date="2024-12-31")]
+        )["day"]
+    )
+    moment_html = str(
+        build_form(
+            [field_spec(FieldType.DATETIME, "At", min_date="2024-01-01", max_date="2024-12-31")]
+        )["at"]
+    )
+
+    assert 'type="date"' in date_html
+    assert 'min="2024-01-01"' in date_html
+    assert 'max="2024-12-31"' in date_html
+    assert 'min="2024-01-01T00:00"' in moment_html
+    assert 'max="2024-12-31T23:59"' in moment_html
+
+
+def test_a_version_published_before_date_limits_existed_has_none():
+    spec = field_spec(FieldType.DATE, "Purchase date")
+    del spec["min_date"], spec["max_date"]
+
+    assert stored(spec, "1901-01-01") == "1901-01-01"
+
+
+# --- Placeholders and default values as rendered --------------------------------------------------
+
+
+def test_single_line_shows_its_placeholder_and_default_value():
+    spec = field_spec(
+        FieldType.SINGLE_LINE,
+        "Product",
+        placeholder="e.g. Tank Louis watch",
+        default_value="Santos",
+    )
+
+    html = str(build_form([spec])["product"])
+
+    assert 'type="text"' in html
+    assert 'placeholder="e.g. Tank Louis watch"' in html
+    assert 'value="Santos"' in html
+
+
+def test_single_line_without_a_default_shows_an_empty_input_with_its_placeholder():
+    spec = field_spec(FieldType.SINGLE_LINE, "Product", placeholder="e.g. Tank Louis watch")
+
+    html = str(build_form([spec])["product"])
+
+    assert 'placeholder="e.g. Tank Louis watch"' in html
+    assert "value=" not in html
+
+
+def test_single_line_placeholder_and_default_are_escaped():
+    spec = field_spec(
+        FieldType.SINGLE_LINE, "Product", placeholder='"><b>x</b>', default_value="<i>Tank</i>"
+    )
+
+    html = str(build_form([spec])["product"])
+
+    assert 'placeholder="&quot;&gt;&lt;b&gt;x&lt;/b&gt;"' in html
+    assert 'value="&lt;i&gt;Tank&lt;/i&gt;"' in html
+
+
+def test_number_shows_its_placeholder_and_default_value():
+    spec = field_spec(FieldType.NUMBER, "Quantity", placeholder="How many?", default_value="2.50")
+
+    html = str(build_form([spec])["quantity"])
+
+    assert 'type="number"' in html
+    assert 'placeholder="How many?"' in html
+    assert 'value="2.50"' in html
+
+
+def test_date_shows_its_default_value():
+    spec = field_spec(FieldType.DATE, "Purchase date", default_value="2024-05-01")
+
+    html = str(build_form([spec])["purchase_date"])
+
+    assert 'type="date"' in html
+    assert 'value="2024-05-01"' in html
+
+
+def test_a_posted_answer_replaces_the_default_when_the_form_is_shown_again():
+    spec = field_spec(FieldType.SINGLE_LINE, "Product", default_value="Santos", min_length=3)
+
+    html = str(submit(spec, "ab")["product"])
+
+    assert 'value="ab"' in html
+    assert "Santos" not in html
+
+
 # --- Checkbox and choices -------------------------------------------------------------------------
 
 

@@ -4,30 +4,43 @@ and conditions translate to ``if``/``then`` that agree with the rule language.""
 
 import copy
 import json
-from datetime import date, datetime
+import re
+import tomllib
+from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from forms.builder import build_form
+from forms.builder import (
+    DEFAULT_FILE_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    build_form,
+    checklist_slots,
+)
 from forms.choices import FieldType
 from forms.demo import FEEDBACK_FIELDS
 from forms.jsonschema import (
     DRAFT_2020_12,
     condition_schema,
+    decimal_order_pattern,
     form_json_schema,
     version_json_schema,
 )
+from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.services import form_publish
+from forms.submissions import submission_create
 from project.stores.choices import CURRENCY_DECIMALS
 from tests.factories import UserFactory
 from tests.forms.factories import FormDefinitionFactory, FormFieldFactory, field_spec
-from tests.forms.samples import HEIC, JPEG, PDF, PNG, data_url, drawing, upload
+from tests.forms.samples import data_url, drawing, sample_upload
 from workflows.demo import DIAGNOSIS_FIELDS, INTAKE_FIELDS
+from workflows.shipped import SHIPPED_DIR, load_process_file, load_shipped_processes
 
 EXAMPLES = settings(
     max_examples=75,
@@ -58,6 +71,24 @@ def decimal_text(places: int, *, minimum=-(10**6), maximum=10**6):
     ).map(lambda value: format(value, "f"))
 
 
+def value_range(spec, default=10**6) -> tuple[Decimal, Decimal]:
+    """The field's minimum and maximum value, or a wide range around zero."""
+    low = Decimal(spec["min_value"]) if spec.get("min_value") is not None else Decimal(-default)
+    high = Decimal(spec["max_value"]) if spec.get("max_value") is not None else Decimal(default)
+    return low, high
+
+
+def day_range(spec) -> tuple[date, date]:
+    low = date.fromisoformat(spec["min_date"]) if spec.get("min_date") else date(1900, 1, 1)
+    high = date.fromisoformat(spec["max_date"]) if spec.get("max_date") else date(2100, 1, 1)
+    return low, high
+
+
+def within_or_not(draw, inside, outside):
+    """Mostly answers within the field's limits (so the form accepts most), sometimes outside."""
+    return draw(st.one_of(inside, inside, inside, outside))
+
+
 @st.composite
 def answer(draw, spec):
     """``(posted data, posted files)`` for one field: mostly valid answers, sometimes empty."""
@@ -81,17 +112,31 @@ def answer(draw, spec):
     elif field_type == FieldType.PHONE:
         data[name] = one_of(st.sampled_from(PHONES))
     elif field_type == FieldType.NUMBER:
+        low, high = value_range(spec)
+        places = draw(st.integers(0, 4))
         integers = st.integers(-(10**12), 10**12).map(str)
-        data[name] = one_of(decimal_text(draw(st.integers(0, 4))) | integers)
+        inside = decimal_text(places, minimum=low, maximum=high)
+        data[name] = one_of(st.one_of(inside, inside, inside, decimal_text(places) | integers))
     elif field_type == FieldType.MONEY:
         currency = draw(st.sampled_from(spec["choices"] or ["EUR", "KRW", "JPY", "USD"]))
         data[f"{name}_currency"] = currency
-        data[f"{name}_amount"] = one_of(decimal_text(CURRENCY_DECIMALS[currency]))
+        places = CURRENCY_DECIMALS[currency]
+        low, high = value_range(spec)
+        inside = decimal_text(places, minimum=low, maximum=high)
+        data[f"{name}_amount"] = one_of(st.one_of(inside, inside, inside, decimal_text(places)))
     elif field_type == FieldType.DATE:
-        data[name] = one_of(st.dates(date(1900, 1, 1), date(2100, 1, 1)).map(date.isoformat))
+        inside = st.dates(*day_range(spec))
+        days = st.one_of(inside, inside, inside, st.dates(date(1900, 1, 1), date(2100, 1, 1)))
+        data[name] = one_of(days.map(date.isoformat))
     elif field_type == FieldType.DATETIME:
         # Naive, as a datetime-local input posts them.
-        moments = st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1))  # noqa: DTZ001
+        low, high = day_range(spec)
+        inside = st.datetimes(
+            datetime.combine(low, time.min),  # noqa: DTZ001
+            datetime.combine(high, time(23, 59)),  # noqa: DTZ001
+        )
+        anywhere = st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1))  # noqa: DTZ001
+        moments = st.one_of(inside, inside, inside, anywhere)
         data[name] = one_of(moments.map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")))
     elif field_type == FieldType.CHECKBOX:
         if required or draw(st.booleans()):
@@ -104,18 +149,17 @@ def answer(draw, spec):
             data[name] = chosen
     elif field_type == FieldType.FILE:
         count = draw(st.integers(1 if required else 0, spec["max_length"] or 1))
-        samples = {"pdf": ("scan.pdf", PDF), "jpg": ("photo.jpg", JPEG)}
-        contents = st.sampled_from([samples[ext] for ext in spec["allowed_extensions"]])
-        files[name] = [upload(*draw(contents)) for _ in range(count)]
+        extensions = st.sampled_from(spec["allowed_extensions"] or list(DEFAULT_FILE_EXTENSIONS))
+        files[name] = [sample_upload(draw(extensions)) for _ in range(count)]
     elif field_type == FieldType.IMAGE and spec["choices"]:
-        from forms.builder import checklist_slots
-
+        extensions = st.sampled_from(photo_extensions(spec))
         for key, _label in checklist_slots(spec["choices"]):
             if required or draw(st.booleans()):
-                files[f"{name}_{key}"] = [upload(*draw(st.sampled_from(PHOTOS)))]
+                files[f"{name}_{key}"] = [sample_upload(draw(extensions))]
     elif field_type == FieldType.IMAGE:
         count = draw(st.integers(1 if required else 0, spec["max_length"] or 1))
-        files[name] = [upload(*draw(st.sampled_from(PHOTOS))) for _ in range(count)]
+        extensions = st.sampled_from(photo_extensions(spec))
+        files[name] = [sample_upload(draw(extensions)) for _ in range(count)]
     elif field_type == FieldType.SIGNATURE:
         data[name] = one_of(st.just(SIGNATURE))
     elif field_type == FieldType.LINE_ITEMS:
@@ -139,7 +183,12 @@ def answer(draw, spec):
     return data, files
 
 
-PHOTOS = [("front.jpg", JPEG), ("back.png", PNG), ("serial.heic", HEIC)]
+def photo_extensions(spec) -> list[str]:
+    """The photo types an image field takes, as the builder reads its ``allowed_extensions``."""
+    allowed = [ext for ext in spec["allowed_extensions"] if ext in IMAGE_EXTENSIONS]
+    return allowed or list(IMAGE_EXTENSIONS)
+
+
 SIGNATURE = data_url(drawing())
 
 
@@ -188,12 +237,16 @@ EVERY_TYPE = [
     field_spec(FieldType.PHONE, "Phone"),
     field_spec(FieldType.PHONE, "Other phone", required=False),
     field_spec(FieldType.NUMBER, "Quantity", required=False),
+    field_spec(FieldType.NUMBER, "Pieces", required=False, min_value="-2.5", max_value=40),
     field_spec(FieldType.MONEY, "Estimate"),
+    field_spec(FieldType.MONEY, "Fee", required=False, min_value=0, max_value="999.99"),
     field_spec(FieldType.MONEY, "Deposit", required=False, choices="EUR\nKRW"),
     field_spec(FieldType.PAGE_BREAK, "Step 2"),
     field_spec(FieldType.DATE, "Purchase date"),
     field_spec(FieldType.DATE, "Repair date", required=False),
     field_spec(FieldType.DATETIME, "Collected at", required=False),
+    field_spec(FieldType.DATE, "Delivery date", min_date="2024-02-29", max_date="2030-12-31"),
+    field_spec(FieldType.DATETIME, "Picked up at", required=False, min_date="2024-01-10"),
     field_spec(FieldType.CHECKBOX, "Terms accepted"),
     field_spec(FieldType.CHECKBOX, "Newsletter", required=False),
     field_spec(FieldType.DROPDOWN, "Request", choices=CHOICES),
@@ -216,6 +269,7 @@ EVERY_TYPE = [
     ),
     field_spec(FieldType.NUMBER, "Years", condition="purchase_date < 2020-01-01"),
     field_spec(FieldType.SINGLE_LINE, "Approval", condition="estimate.amount > 500"),
+    field_spec(FieldType.SINGLE_LINE, "Bulk note", condition="100 <= quantity"),
 ]
 
 
@@ -225,26 +279,101 @@ def test_stored_answers_of_every_field_type_validate_against_the_schema(data):
     assert_valid_submissions_validate(EVERY_TYPE, data.draw(submission(EVERY_TYPE)))
 
 
-def shipped_form(fields) -> list[dict]:
-    return [
-        field_spec(field_type, label, required=required, **extra)
-        for label, field_type, required, extra in fields
-    ]
+# --- Every shipped form, stored as the forms engine stores submissions ---------------------------
 
-
-SHIPPED_FORMS = {
-    "repair intake": shipped_form(INTAKE_FIELDS),
-    "diagnosis": shipped_form(DIAGNOSIS_FIELDS),
-    "visit feedback": shipped_form(FEEDBACK_FIELDS),
+# The demo's forms (forms/demo.py, workflows/demo.py), by slug, as their seeders create them.
+DEMO_FORMS = {
+    "feedback": FEEDBACK_FIELDS,
+    "repair-intake": INTAKE_FIELDS,
+    "diagnosis": DIAGNOSIS_FIELDS,
 }
 
 
-@pytest.mark.parametrize("name", SHIPPED_FORMS)
-@EXAMPLES
-@given(data=st.data())
-def test_stored_answers_of_every_shipped_form_validate_against_its_schema(name, data):
-    schema = SHIPPED_FORMS[name]
-    assert_valid_submissions_validate(schema, data.draw(submission(schema)))
+def toml_forms() -> dict[str, Path]:
+    """The slug of each form of the processes shipped in fixtures/processes, with its file."""
+    found = {}
+    for path in sorted(SHIPPED_DIR.glob("*.toml")):
+        for form in tomllib.loads(path.read_text(encoding="utf-8")).get("forms", []):
+            found[form["slug"]] = path
+    return found
+
+
+TOML_FORMS = toml_forms()
+SHIPPED_FORM_SLUGS = sorted(DEMO_FORMS) + sorted(TOML_FORMS)
+SHIPPED_EXAMPLES = settings(EXAMPLES, max_examples=40)
+
+
+def publish_shipped_form(slug: str) -> FormVersion:
+    """The live version of a shipped form, created the way it ships."""
+    admin = UserFactory(is_superuser=True)
+    if slug in TOML_FORMS:
+        load_process_file(TOML_FORMS[slug], actor=admin)
+        form = FormDefinition.objects.get(slug=slug)
+    else:
+        form = FormDefinitionFactory(slug=slug)
+        for index, (label, field_type, required, extra) in enumerate(DEMO_FORMS[slug]):
+            FormFieldFactory(
+                form=form,
+                label=label,
+                field_type=field_type,
+                required=required,
+                sort_order=index,
+                **extra,
+            )
+        form_publish(form=form, actor=admin)
+    form.refresh_from_db()
+    return FormVersion.objects.get(pk=form.live_version_id)
+
+
+def store_and_read_back(version: FormVersion, form) -> tuple[dict, list[SubmissionFile]]:
+    """Store a valid form as a page's submission is stored (files kept privately as
+    ``SubmissionFile`` rows) and read its answers back from the database."""
+    submission = submission_create(version=version, form=form)
+    return FormSubmission.objects.get(pk=submission.pk).data, list(submission.files.all())
+
+
+def test_the_shipped_forms_are_all_covered(db):
+    """Every form the shipped process files create is one of SHIPPED_FORM_SLUGS."""
+    load_shipped_processes(actor=UserFactory(is_superuser=True))
+
+    created = set(FormDefinition.objects.values_list("slug", flat=True))
+    assert created == set(TOML_FORMS)
+    assert len(SHIPPED_FORM_SLUGS) == len(set(SHIPPED_FORM_SLUGS))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", SHIPPED_FORM_SLUGS)
+def test_stored_answers_of_every_shipped_form_validate_against_its_schema(slug):
+    version = publish_shipped_form(slug)
+    checker = validator(version_json_schema(version))
+    accepted = []
+
+    # Hypothesis runs inside the test (not around it), so every example shares the published
+    # version; each example's submission is rolled back and its files deleted.
+    @SHIPPED_EXAMPLES
+    @given(data=st.data())
+    def check(data):
+        posted, files = data.draw(submission(version.schema))
+        form = build_form(version, data=posted, files=files)
+        if not form.is_valid():
+            event("refused by the form")
+            note(repr(form.errors))
+            return
+        event("accepted")
+        stored_files = []
+        try:
+            with transaction.atomic():
+                stored, stored_files = store_and_read_back(version, form)
+                note(repr(stored))
+                assert [error.message for error in checker.iter_errors(stored)] == []
+                accepted.append(True)
+                transaction.set_rollback(True)
+        finally:
+            for stored_file in stored_files:
+                stored_file.file.delete(save=False)
+
+    check()
+    assert accepted, f"no generated submission of {slug} was accepted by the form"
 
 
 def test_the_schema_is_draft_2020_12_with_a_property_per_input_field():
@@ -263,7 +392,9 @@ def test_only_unconditionally_required_fields_are_required():
 
     assert "name" in schema["required"]
     assert "nickname" not in schema["required"]
-    assert not {"reason", "engraving_text", "years", "approval"} & set(schema["required"])
+    assert not {"reason", "engraving_text", "years", "approval", "bulk_note"} & set(
+        schema["required"]
+    )
 
 
 # --- Shapes, field by field -----------------------------------------------------------------------
@@ -309,6 +440,13 @@ def with_row(**changes):
         (field_spec(FieldType.NUMBER, "A"), "-12.50", ["12,5", 12.5, "1e3", None]),
         (field_spec(FieldType.NUMBER, "A", required=False), None, ["abc"]),
         (
+            field_spec(FieldType.NUMBER, "A", min_value="-1.5", max_value=10),
+            "-1.50",
+            ["-1.51", "-2", "10.01", "11", "100", "-"],
+        ),
+        (field_spec(FieldType.NUMBER, "A", min_value=0, required=False), "0", ["-0.1", "-3"]),
+        (field_spec(FieldType.NUMBER, "A", max_value=10), "10.000", ["10.001", "1000"]),
+        (
             field_spec(FieldType.MONEY, "A"),
             {"amount": "12.50", "currency": "EUR"},
             [
@@ -321,7 +459,23 @@ def with_row(**changes):
                 None,
             ],
         ),
+        (
+            field_spec(FieldType.MONEY, "A", min_value=0, max_value=500),
+            {"amount": "500.00", "currency": "EUR"},
+            [{"amount": "-0.01", "currency": "EUR"}, {"amount": "500.01", "currency": "EUR"}],
+        ),
         (field_spec(FieldType.DATE, "A"), "2026-03-31", ["2026-02-30", "31.03.2026", None]),
+        (
+            field_spec(FieldType.DATE, "A", min_date="2024-01-01", max_date="2024-12-31"),
+            "2024-01-01",
+            ["2023-12-31", "2025-01-01", "1999-06-15", "2024-13-01"],
+        ),
+        (field_spec(FieldType.DATE, "A", max_date="2024-12-31"), "2024-12-31", ["2025-01-01"]),
+        (
+            field_spec(FieldType.DATETIME, "A", min_date="2024-01-01", max_date="2024-12-31"),
+            "2024-12-31T23:59:00Z",
+            ["2023-12-31T23:59:00Z", "2025-01-01T00:00:00Z", "2025-01-01T02:00:00+05:00"],
+        ),
         (
             field_spec(FieldType.DATETIME, "A"),
             "2026-03-31T14:30:00Z",
@@ -440,13 +594,21 @@ def test_an_optional_conditional_field_adds_no_rule():
 
 @pytest.mark.parametrize(
     "condition",
-    ["collected_at > 2026-01-01T00:00", "quantity > 10", "purchase_date < today", "photo"],
+    [
+        "collected_at > 2026-01-01T00:00",
+        'serial > "M"',
+        "purchase_date < today",
+        "photo",
+        "quantity > other_quantity",
+    ],
 )
 def test_a_condition_json_schema_cannot_express_leaves_the_field_optional(condition):
     schema = form_json_schema(
         [
             field_spec(FieldType.DATETIME, "Collected at", required=False),
+            field_spec(FieldType.SINGLE_LINE, "Serial", required=False),
             field_spec(FieldType.NUMBER, "Quantity", required=False),
+            field_spec(FieldType.NUMBER, "Other quantity", required=False),
             field_spec(FieldType.DATE, "Purchase date", required=False),
             field_spec(FieldType.IMAGE, "Photo", required=False),
             field_spec(FieldType.SINGLE_LINE, "Note", condition=condition),
@@ -456,6 +618,85 @@ def test_a_condition_json_schema_cannot_express_leaves_the_field_optional(condit
     assert "allOf" not in schema
     assert "note" not in schema["required"]
     assert "cannot express" in schema["properties"]["note"]["$comment"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds", "fails"),
+    [
+        ("quantity > 10", ["10.01", "11", "0100"], ["10", "10.00", "9.99", "-11"]),
+        ("quantity >= 10", ["10", "10.000", "12"], ["9.999", "-10"]),
+        ("quantity < -1.5", ["-1.51", "-20"], ["-1.5", "-1.50", "0", "3"]),
+        ("quantity <= 0", ["0", "-0", "-0.00", "-7"], ["0.01", "5"]),
+        ("10 < quantity", ["10.5"], ["10", "2"]),
+    ],
+)
+def test_a_number_ordering_requires_the_field_exactly_when_the_server_does(condition, holds, fails):
+    specs = [
+        field_spec(FieldType.NUMBER, "Quantity", required=False),
+        field_spec(FieldType.SINGLE_LINE, "Note", condition=condition),
+    ]
+    schema = form_json_schema(specs)
+
+    for quantity in holds + fails:
+        form = build_form(specs, data={"quantity": quantity})  # the note left out
+        server_requires_note = not form.is_valid() and "note" in form.errors
+        stored = build_form(specs[:1], data={"quantity": quantity})
+        assert stored.is_valid()
+        schema_requires_note = bool(problems(schema, stored.get_data_for_storage()))
+        assert schema_requires_note == server_requires_note == (quantity in holds), quantity
+    assert problems(schema, {}) == []  # an empty number is null: no ordering holds
+
+
+def test_an_amount_ordering_is_translated():
+    specs = [
+        field_spec(FieldType.MONEY, "Estimate", choices="EUR"),
+        field_spec(FieldType.SINGLE_LINE, "Approval", condition="estimate.amount > 500"),
+    ]
+    schema = form_json_schema(specs)
+
+    assert "$comment" not in schema["properties"]["approval"]
+    assert problems(schema, {"estimate": {"amount": "500.00", "currency": "EUR"}}) == []
+    assert problems(schema, {"estimate": {"amount": "500.01", "currency": "EUR"}}) == [
+        "'approval' is a required property"
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    op=st.sampled_from(["<", "<=", ">", ">="]),
+    limit=st.decimals(
+        allow_nan=False, allow_infinity=False, places=3, min_value=-5000, max_value=5000
+    ),
+    value=st.decimals(
+        allow_nan=False, allow_infinity=False, places=4, min_value=-9999, max_value=9999
+    ),
+    padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+)
+def test_decimal_order_patterns_agree_with_decimal_arithmetic(op, limit, value, padding):
+    leading, trailing = padding
+    text = format(value, "f")
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    if trailing:
+        digits += ("" if "." in digits else ".") + "0" * trailing
+    text = sign + "0" * leading + digits  # stored texts have neither, but the pattern allows both
+    expected = {"<": value < limit, "<=": value <= limit, ">": value > limit, ">=": value >= limit}
+
+    assert bool(re.search(decimal_order_pattern(op, limit), text)) == expected[op], text
+
+
+def test_the_limits_of_dates_and_numbers_are_named_in_the_schema():
+    schema = form_json_schema(
+        [
+            field_spec(FieldType.DATE, "Day", min_date="2024-01-01", max_date="2024-12-31"),
+            field_spec(FieldType.NUMBER, "Pieces", min_value=1, max_value="20.5"),
+        ]
+    )
+    day, pieces = schema["properties"]["day"], schema["properties"]["pieces"]
+
+    assert (day["x-min-date"], day["x-max-date"]) == ("2024-01-01", "2024-12-31")
+    assert "formatMinimum is not part of draft 2020-12" in day["$comment"]
+    assert (pieces["x-minimum"], pieces["x-maximum"]) == ("1", "20.5")
+    assert "decimal text" in pieces["$comment"]
 
 
 def test_a_condition_on_a_later_field_is_not_translated():
@@ -575,6 +816,10 @@ def test_translated_conditions_agree_with_the_rule_language(condition, data):
         'm.currency == "EUR"',
         "li.total == 12.5",
         "a == null",
+        "n > 1.5",
+        "-3 <= n",
+        "m.amount >= 100",
+        "li.total < 12.5",
     ],
 )
 def test_the_usual_conditions_are_translated(condition):

@@ -103,6 +103,44 @@ def test_minimum_above_maximum_is_refused():
     assert problems["max_value"] == ["The maximum (5) is smaller than the minimum (10)."]
 
 
+def test_latest_date_before_the_earliest_is_refused():
+    problems = field_problems(
+        field_type=FieldType.DATE, min_date="2024-01-01", max_date="2023-12-31"
+    )
+
+    assert problems["max_date"] == [
+        "The latest date (2023-12-31) is before the earliest date (2024-01-01)."
+    ]
+
+
+def test_date_limits_on_a_field_that_is_not_a_date_are_refused():
+    problems = field_problems(field_type=FieldType.SINGLE_LINE, min_date="2024-01-01")
+
+    assert problems["min_date"] == [
+        "Earliest and latest dates apply only to date and date-time fields; clear it or change "
+        "the field type."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("default", "message"),
+    [
+        ("31/03/2024", "The default value must be a date such as 2026-03-31."),
+        ("2023-12-31", "The default value (2023-12-31) is before the earliest date (2024-01-01)."),
+        ("2025-01-01", "The default value (2025-01-01) is after the latest date (2024-12-31)."),
+    ],
+)
+def test_date_default_must_be_a_date_within_the_limits(default, message):
+    problems = field_problems(
+        field_type=FieldType.DATE,
+        min_date="2024-01-01",
+        max_date="2024-12-31",
+        default_value=default,
+    )
+
+    assert problems["default_value"] == [message]
+
+
 def test_invalid_pattern_is_refused():
     problems = field_problems(regex="[A-Z")
 

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -59,6 +61,8 @@ def test_publishing_freezes_the_fields_as_version_1_and_makes_it_live(repair_for
         "choices": [],
         "min_value": None,
         "max_value": None,
+        "min_date": None,
+        "max_date": None,
         "min_length": None,
         "max_length": 500,
         "regex": "",
@@ -82,6 +86,62 @@ def test_publishing_an_unchanged_form_returns_the_live_version(repair_form, desi
 
     assert again == first
     assert FormVersion.objects.filter(form=repair_form).count() == 1
+
+
+def test_date_limits_travel_into_the_published_version(designer):
+    form = FormDefinitionFactory()
+    FormFieldFactory(
+        form=form,
+        label="Purchase date",
+        field_type=FieldType.DATE,
+        min_date=datetime.date(2024, 1, 1),
+        max_date=datetime.date(2024, 12, 31),
+    )
+
+    version = form_publish(form=form, actor=designer)
+
+    version = FormVersion.objects.get(pk=version.pk)
+    assert (version.schema[0]["min_date"], version.schema[0]["max_date"]) == (
+        "2024-01-01",
+        "2024-12-31",
+    )
+    assert not build_form(version, data={"purchase_date": "2023-12-31"}).is_valid()
+    assert build_form(version, data={"purchase_date": "2024-12-31"}).is_valid()
+
+
+def test_latest_date_before_the_earliest_refuses_publishing_naming_the_field(designer):
+    form = FormDefinitionFactory()
+    FormFieldFactory(
+        form=form,
+        label="Purchase date",
+        field_type=FieldType.DATE,
+        min_date=datetime.date(2024, 1, 1),
+        max_date=datetime.date(2023, 12, 31),
+    )
+
+    assert publish_errors(form, designer) == [
+        "“Purchase date”: The latest date (2023-12-31) is before the earliest date (2024-01-01)."
+    ]
+
+
+def test_a_version_published_before_specs_had_date_limits_counts_as_unchanged(
+    repair_form, designer
+):
+    schema = [field.to_schema() for field in repair_form.fields.all()]
+    for spec in schema:
+        del spec["min_date"], spec["max_date"]
+    old = FormVersion.objects.create(form=repair_form, number=1, created_by=designer, schema=schema)
+    repair_form.live_version = old
+    repair_form.save()
+
+    assert form_publish(form=repair_form, actor=designer) == old
+
+    field = repair_form.fields.get(clean_name="reason")
+    field.field_type = FieldType.DATE
+    field.min_date = datetime.date(2024, 1, 1)
+    field.max_length = None
+    field.save()
+    assert form_publish(form=repair_form, actor=designer).number == 2
 
 
 def test_publishing_changes_creates_the_next_version(repair_form, designer):
