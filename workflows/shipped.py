@@ -22,6 +22,7 @@ error names the file, the place in it and the reason. One file describes one pro
     required = true                     # the default
     choices = ["a", "b"]                # a list or one string with a choice per line
     # … and any other column of FormField: help_text, condition, min_value, max_length …
+    # min_date = 2020-01-01              # date limits: a TOML date, or the same as a string
 
     [[states]]
     code = "requested"
@@ -47,6 +48,7 @@ error names the file, the place in it and the reason. One file describes one pro
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,6 +87,8 @@ _FIELD_COLUMNS = {
     "choices",
     "min_value",
     "max_value",
+    "min_date",
+    "max_date",
     "min_length",
     "max_length",
     "regex",
@@ -153,6 +157,17 @@ class _Loader:
     def fail(self, where: str, reason: str):
         raise ShippedProcessError(f"{self.file_name}: {where}: {reason}")
 
+    def date(self, where: str, value: Any) -> datetime.date:
+        """A TOML date (``2024-01-01``) or the same written as a string."""
+        if isinstance(value, datetime.datetime):
+            self.fail(where, "expected a date without a time, e.g. 2024-01-01")
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(where, f"“{value}” is not a date; write it as 2024-01-01")
+
     def check_keys(self, where: str, table: Any, allowed: set[str], required: set[str]) -> dict:
         if not isinstance(table, dict):
             self.fail(where, "expected a table of settings")
@@ -206,6 +221,9 @@ class _Loader:
         for bound in ("min_value", "max_value"):
             if bound in columns:
                 columns[bound] = Decimal(str(columns[bound]))
+        for bound in ("min_date", "max_date"):
+            if bound in columns:
+                columns[bound] = self.date(f"{where}.{bound}", columns[bound])
         row = FormField(
             form=form,
             label=spec["label"],

@@ -111,6 +111,10 @@ def test_loading_again_keeps_what_a_designer_changed(tmp_path, admin):
         (('intake_form = "small-intake"', 'intake_form = "nothing"'), "no form with the slug"),
         (('name = "Small"\n', ""), "[process]: missing name"),
         (("[[states]]", "[[states"), "small.toml: cannot be read"),
+        (
+            ('choices = ["red", "blue"]', 'choices = ["red", "blue"]\nmin_date = "1st of May"'),
+            "forms[0].fields[0].min_date: “1st of May” is not a date; write it as 2024-01-01",
+        ),
     ],
 )
 def test_a_wrong_file_names_its_mistake_and_changes_nothing(tmp_path, admin, change, message):
@@ -153,3 +157,16 @@ def test_seed_demo_loads_every_shipped_process_with_cases_in_several_states():
         assert process.live_version is not None
         assert len(states) >= 2, f"{code}: {states}"
     assert Process.objects.get(code="care-file").cases.count() == 5
+
+
+def test_date_limits_of_a_field_come_from_the_file(tmp_path, admin):
+    text = SMALL.replace(
+        'choices = ["red", "blue"]',
+        'choices = ["red", "blue"]\n\n[[forms.fields]]\nlabel = "Purchase date"\n'
+        'type = "date"\nmin_date = 2020-01-01\nmax_date = "2030-12-31"',
+        1,
+    )
+    load_process_file(write(tmp_path, text), actor=admin)
+
+    field = FormDefinition.objects.get(slug="small-intake").fields.get(label="Purchase date")
+    assert (field.min_date.isoformat(), field.max_date.isoformat()) == ("2020-01-01", "2030-12-31")
