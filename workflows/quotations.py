@@ -152,7 +152,7 @@ def amount_text(amount: Decimal, currency: str) -> str:
     """``amount`` as the customer reads it: rounded to the currency's minor units like the
     quotation arithmetic, with thousands grouped in the active language's format ("450,000" won
     in Korean or English, "1 234,50" hryvnias in Ukrainian). Decimal throughout, never float.
-    The decision page does the same in ``workflows/decision/amount.html``."""
+    Templates write it with the ``customer_amount`` filter (``atelier_money``)."""
     rounded = round_money(amount, currency)
     if not formats.get_format("THOUSAND_SEPARATOR"):
         # Django's Chinese formats group no digits; Chinese prices are written 1,234.50.

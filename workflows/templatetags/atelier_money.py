@@ -1,11 +1,13 @@
 """``{{ amount|money:currency }}``: an amount with exactly its currency's decimals (12 500 won,
-12.50 dollars), as the quotation arithmetic rounds it."""
+12.50 dollars), as the quotation arithmetic rounds it. ``{{ amount|customer_amount:currency }}``:
+the same as a customer reads it, grouped in the active language, with the currency code."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
 from workflows.money import round_money
+from workflows.quotations import amount_text
 
 register = template.Library()
 
@@ -16,3 +18,9 @@ def money(value, currency: str) -> str:
         return str(round_money(Decimal(value), currency))
     except (InvalidOperation, TypeError, ValueError):
         return "" if value is None else str(value)
+
+
+@register.filter
+def customer_amount(value, currency: str) -> str:
+    """``value`` as ``workflows.quotations.amount_text`` writes it, then the currency code."""
+    return f"{amount_text(Decimal(value), currency)} {currency}"
