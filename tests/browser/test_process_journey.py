@@ -40,6 +40,18 @@ def expect_message(page: Page, text: str) -> None:
     expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
 
 
+def click_posting_button(page: Page, name: str) -> None:
+    """Click a header button that Wagtail's Stimulus ``w-action`` controller turns into a POST
+    (the form's "Publish"). Clicked before the controller has connected, it does nothing, so the
+    click waits for it as a person waits for the page to finish loading."""
+    button = page.get_by_role("button", name=name)
+    page.wait_for_function(
+        "el => Boolean(window.wagtail?.app?.getControllerForElementAndIdentifier(el, 'w-action'))",
+        arg=button.element_handle(),
+    )
+    button.click()
+
+
 def build_diagnosis_form(page: Page) -> None:
     """Form definitions > Add: two fields added with "Add Field", then saved and published."""
     page.goto("/admin/form-definitions/new/")
@@ -63,7 +75,7 @@ def build_diagnosis_form(page: Page) -> None:
 
     expect_message(page, "Form 'Diagnosis' created.")
     page.get_by_role("link", name="Diagnosis", exact=True).click()
-    page.get_by_role("button", name="Publish").click()
+    click_posting_button(page, "Publish")
     expect_message(page, "Published version 1.")
 
 

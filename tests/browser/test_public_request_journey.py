@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from project.accounts.roles import Role
-from tests.browser.test_process_journey import expect_message, sign_in
+from tests.browser.test_process_journey import click_posting_button, expect_message, sign_in
 from tests.factories import StoreFactory, UserFactory
 from tests.forms.samples import PDF, PNG
 from workflows.models import Attachment, Case
@@ -63,7 +63,7 @@ def build_request_form(page: Page) -> None:
 
     expect_message(page, "Form 'Online repair request' created.")
     page.get_by_role("link", name="Online repair request", exact=True).click()
-    page.get_by_role("button", name="Publish").click()
+    click_posting_button(page, "Publish")
     expect_message(page, "Published version 1.")
 
 
