@@ -78,9 +78,9 @@ def _render(quotation: Quotation, font: str, bold: str) -> bytes:
     if address:
         story.append(Paragraph("<br/>".join(_esc(line) for line in address), text))
     if store.phone:
-        story.append(Paragraph(_esc(_("Phone: %(phone)s") % {"phone": store.phone}), text))
+        story.append(Paragraph(_esc(_("Phone: %(phone)s") % {"phone": store.phone_display}), text))
     story += [
-        Paragraph(_esc(f"{store.code} · {store.country}"), small),
+        Paragraph(_esc(f"{store.code}, {store.country}"), small),
         Spacer(1, 8 * mm),
         Paragraph(
             _esc(

@@ -1,5 +1,6 @@
 import zoneinfo
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -92,6 +93,16 @@ class Store(ClusterableModel):
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def phone_display(self) -> str:
+        """The phone number as people write it internationally ("+1 212-555-0100"); the stored
+        E.164 form when it cannot be parsed."""
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class OpeningHours(Orderable):

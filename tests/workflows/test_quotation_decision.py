@@ -93,7 +93,7 @@ def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
     assert "<td data-total>495,000 KRW</td>" in html and "495000" not in html
     assert "<td>450,000 KRW</td>" in html
     assert "438 Apgujeong-ro, Gangnam-gu<br>Seoul 06015" in html
-    assert "전화: +82200000100" in html
+    assert "전화: +82 2-0000-0100" in html
     assert response["Cache-Control"].startswith("max-age=0")
     assert response["Referrer-Policy"] == "same-origin"
 

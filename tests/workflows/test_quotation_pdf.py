@@ -61,7 +61,7 @@ def test_a_korean_customer_gets_a_korean_quotation_with_the_stores_details(clien
         assert label in text
     assert "Ji-woo Lee 귀하" in text
     assert "438 Apgujeong-ro, Gangnam-gu" in text and "Seoul 06015" in text
-    assert "전화: +82200000100" in text
+    assert "전화: +82 2-0000-0100" in text
     assert "450,000 KRW" in text and "45,000 KRW" in text and "495,000 KRW" in text
 
 
@@ -74,7 +74,7 @@ def test_a_ukrainian_customer_gets_a_ukrainian_quotation(client, quoted):
 
     assert f"Кошторис {case.reference}, версія 1" in text
     assert "Замовник: Олена Шевченко" in text
-    assert "Тел.: +82200000100" in text and "Seoul 06015" in text
+    assert "Тел.: +82 2-0000-0100" in text and "Seoul 06015" in text
     assert "Усього" in text
     assert re.search(r"495\s000 KRW", text)  # grouped by a (no-break) space
 
