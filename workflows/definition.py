@@ -92,6 +92,7 @@ class ProcessDefinition:
     assignment_rule: str = AssignmentRule.NONE
     assignment_field: str = ""
     assignee_group_id: int | None = None
+    quotation_send_transition: str = ""
     quotation_accept_transition: str = ""
     quotation_refuse_transition: str = ""
 
@@ -133,6 +134,7 @@ class ProcessDefinition:
             "assignment_rule": self.assignment_rule,
             "assignment_field": self.assignment_field,
             "assignee_group_id": self.assignee_group_id,
+            "quotation_send_transition": self.quotation_send_transition,
             "quotation_accept_transition": self.quotation_accept_transition,
             "quotation_refuse_transition": self.quotation_refuse_transition,
         }
@@ -169,6 +171,7 @@ class ProcessDefinition:
             assignment_rule=data.get("assignment_rule", AssignmentRule.NONE),
             assignment_field=data.get("assignment_field", ""),
             assignee_group_id=data.get("assignee_group_id"),
+            quotation_send_transition=data.get("quotation_send_transition", ""),
             quotation_accept_transition=data.get("quotation_accept_transition", ""),
             quotation_refuse_transition=data.get("quotation_refuse_transition", ""),
         )
@@ -225,15 +228,13 @@ class ProcessDefinition:
                     "e.g. today > data.reserved_until."
                 )
 
-        for decision, code in (
-            ("acceptance", self.quotation_accept_transition),
-            ("refusal", self.quotation_refuse_transition),
+        for event, code in (
+            ("Sending a quotation to the customer", self.quotation_send_transition),
+            ("The customer's acceptance of a quotation", self.quotation_accept_transition),
+            ("The customer's refusal of a quotation", self.quotation_refuse_transition),
         ):
             if code and code not in transition_codes:
-                errors.append(
-                    f"The customer's {decision} of a quotation fires “{code}”, "
-                    "which is not a transition of this process."
-                )
+                errors.append(f"{event} fires “{code}”, which is not a transition of this process.")
 
         if len(initial) == 1 and not errors:
             errors.extend(self._graph_errors(initial[0]))

@@ -219,6 +219,8 @@ def seed_price_exceptions(*, log) -> None:
 
 
 # Sample care files: product, serial, warranty, the moves after intake (code, step-form data).
+# "send_quotation" is made as in the store, by sending a quotation drafted from the diagnosis, and
+# "customer_accepts" by recording the customer's acceptance of it at the counter.
 _DIAGNOSIS = {
     "findings_for_the_customer": "The movement needs a complete service; the crystal is scratched.",
     "service_items_and_parts-0-code": "SRV-COMPLETE",
@@ -230,10 +232,16 @@ CARE_FILES = [
     ("Santos de Cartier", "SA-20931", "Out of warranty", []),
     ("Tank Louis Cartier", "TL-88412", "Out of warranty", [("send_to_diagnosis", None)]),
     (
+        "Baignoire",
+        "BA-41207",
+        "Out of warranty",
+        [("send_to_diagnosis", None), ("record_diagnosis", _DIAGNOSIS)],
+    ),
+    (
         "Ballon Bleu",
         "BB-77310",
         "Out of warranty",
-        [("send_to_diagnosis", None), ("send_quotation", _DIAGNOSIS)],
+        [("send_to_diagnosis", None), ("record_diagnosis", _DIAGNOSIS), ("send_quotation", None)],
     ),
     (
         "Panthère",
@@ -254,7 +262,8 @@ CARE_FILES = [
         "Out of warranty",
         [
             ("send_to_diagnosis", None),
-            ("send_quotation", _DIAGNOSIS),
+            ("record_diagnosis", _DIAGNOSIS),
+            ("send_quotation", None),
             ("customer_accepts", None),
             ("repair_locally", None),
             ("repair_done", None),
@@ -304,33 +313,38 @@ def _open_care_files(process, log) -> None:
                 for side in ("front", "back", "serial_number")
             },
         )
+        quotation = None
         for code, data in moves:
-            if code == "customer_accepts":
-                # As in the store: the decision is recorded on a sent quotation, which fires
-                # the case's acceptance, rather than by moving the case alone.
-                _accept_at_the_counter(_send_demo_quotation(case, staff), staff)
-                case.refresh_from_db()
-                continue
-            actor = approver if code == "quality_ok" else staff
-            case_transition(case=case, transition=code, actor=actor, data=data)
+            # As in the store: sending the quotation moves the case to "quotation sent", and
+            # the decision recorded on it fires the acceptance, rather than moving the case alone.
+            if code == "send_quotation":
+                quotation = _send_demo_quotation(_draft_demo_quotation(case, staff), staff)
+            elif code == "customer_accepts":
+                _accept_at_the_counter(quotation, staff)
+            else:
+                actor = approver if code == "quality_ok" else staff
+                case_transition(case=case, transition=code, actor=actor, data=data)
+            case.refresh_from_db()
+        if case.state == "quoting":  # the quotation in preparation, drafted but not sent yet
+            _draft_demo_quotation(case, staff)
         log(f"  case {case.reference}: {case.current_state.label}")
-        if case.state == "quotation":
-            _send_demo_quotation(case, staff)
 
 
-def _send_demo_quotation(case, staff):
-    """A quotation of a care file, sent to the customer."""
+def _draft_demo_quotation(case, staff):
+    """A draft quotation of a care file."""
     from workflows.quotation_models import ServiceItem
-    from workflows.quotations import quotation_create, quotation_send
+    from workflows.quotations import quotation_create
 
     seed_catalogues(log=lambda line: None)
     service = ServiceItem.objects.get(code="SRV-COMPLETE")
-    return quotation_send(
-        quotation=quotation_create(
-            case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
-        ),
-        actor=staff,
-    )
+    return quotation_create(case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}])
+
+
+def _send_demo_quotation(quotation, staff):
+    """The draft sent to the customer: the care file moves to "quotation sent"."""
+    from workflows.quotations import quotation_send
+
+    return quotation_send(quotation=quotation, actor=staff)
 
 
 def _accept_at_the_counter(quotation, staff) -> None:

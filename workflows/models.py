@@ -79,6 +79,16 @@ class Process(ClusterableModel):
         blank=True,
         help_text=_("For “by a form field”: the intake field holding the assignee's username."),
     )
+    quotation_send_transition = models.CharField(
+        _("when a quotation is sent"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Code of the transition sending a quotation to the customer fires, as the staff "
+            "member who sends it, when the case is in one of its source states, e.g. "
+            "send_quotation. Empty: sending moves no case."
+        ),
+    )
     quotation_accept_transition = models.CharField(
         _("when the customer accepts a quotation"),
         max_length=60,

@@ -1,4 +1,4 @@
-"""Quotation services: create, change while a draft, revise into a new version, send.
+"""Quotation services: create, change while a draft, revise into a new version, send, expire.
 
 A line is a dict: ``part`` or ``service`` (a catalogue object or its part number / code; the unit
 price is its price in the quotation's currency and the description the one in the customer's
@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from project.stores.choices import Currency
 from project.stores.models import Store
-from workflows.errors import InvalidInput, TransitionRefused
+from workflows.errors import InvalidInput, TransitionRefused, WorkflowError
 from workflows.models import Case
 from workflows.money import LineAmounts, currency_decimals, round_money, totals
 from workflows.quotation_models import (
@@ -132,8 +132,12 @@ def quotation_revise(
 
 
 def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
-    """Mark the latest draft as sent to the customer."""
+    """Mark the latest draft as sent to the customer and, when the case is in a source state of
+    the transition the process fires on sending (``quotation_send_transition``), fire it as
+    ``actor`` in the same transaction: all or nothing. When that transition is refused, the
+    send is refused saying why, and nothing changes."""
     _check_actor(quotation.case, actor)
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Quotation.objects.select_for_update().get(pk=quotation.pk)
         if not locked.is_draft:
@@ -141,11 +145,61 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
                 f"Version {locked.number} is “{locked.get_status_display()}”: only a draft is sent."
             )
         locked.status = QuotationStatus.SENT
-        locked.sent_at = now or timezone.now()
+        locked.sent_at = now
         locked.decision_nonce = secrets.token_urlsafe(32)
         locked.save(update_fields=["status", "sent_at", "decision_nonce"])
+        _fire_send_transition(locked, actor, now)
         transaction.on_commit(lambda: _email_quotation(locked), robust=True)
     return locked
+
+
+def _fire_send_transition(quotation: Quotation, actor, now) -> None:
+    """Move the case on as the process says sending a quotation does (e.g. the care file's
+    "quotation in preparation" to "quotation sent"); nothing when the process names no such
+    transition or the case is not in one of its sources (a revision sent while the case
+    already waits for the customer)."""
+    case = quotation.case
+    code = case.definition.quotation_send_transition
+    transition = case.definition.transition(code) if code else None
+    if transition is None or case.state not in transition.sources:
+        return
+    try:
+        case_transition(
+            case=case,
+            transition=code,
+            actor=actor,
+            comment=f"Quotation v{quotation.number} sent to the customer.",
+            now=now,
+        )
+    except WorkflowError as exc:
+        raise InvalidInput(
+            f"Version {quotation.number} was not sent: {exc.message}",
+            field_errors=exc.field_errors,
+        ) from exc
+
+
+def quotations_expire(*, now: datetime.datetime | None = None) -> list[Quotation]:
+    """Mark "expired" every sent quotation whose validity has ended (its valid-until date is
+    past in its store's time zone), so that the case page and the decision page say so. The
+    periodic task runs it after the automatic transitions, which read the quotation while it is
+    still "sent" (the care file's "no answer"). Returns the quotations it marked."""
+    now = now or timezone.now()
+    # No store's today is more than a day after UTC's: the candidates, then each store's today.
+    horizon = now.astimezone(datetime.UTC).date() + datetime.timedelta(days=1)
+    candidates = Quotation.objects.filter(
+        status=QuotationStatus.SENT, valid_until__lt=horizon
+    ).select_related("case__store")
+    expired = []
+    for quotation in candidates:
+        if quotation.valid_until >= now.astimezone(quotation.case.store.zoneinfo).date():
+            continue
+        # Only while still sent: a decision recorded meanwhile stands.
+        if Quotation.objects.filter(pk=quotation.pk, status=QuotationStatus.SENT).update(
+            status=QuotationStatus.EXPIRED
+        ):
+            quotation.status = QuotationStatus.EXPIRED
+            expired.append(quotation)
+    return expired
 
 
 def amount_text(amount: Decimal, currency: str) -> str:
@@ -290,12 +344,12 @@ def decision_problem(quotation: Quotation, *, today: datetime.date | None = None
         return DecisionRefused(
             gettext("This quotation was already answered: it was refused."), reason="decided"
         )
-    if quotation.status != QuotationStatus.SENT:
+    if quotation.status not in (QuotationStatus.SENT, QuotationStatus.EXPIRED):
         return DecisionRefused(
             gettext("This quotation is not open for a decision."), reason="not_sent"
         )
     today = today or timezone.now().astimezone(case.store.zoneinfo).date()
-    if today > quotation.valid_until:
+    if quotation.status == QuotationStatus.EXPIRED or today > quotation.valid_until:
         return DecisionRefused(
             gettext(
                 "This quotation was valid until %(date)s. Please contact %(store)s for a new one."

@@ -88,6 +88,7 @@ def process_build_definition(*, process: Process) -> ProcessDefinition:
         assignment_rule=process.assignment_rule,
         assignment_field=process.assignment_field,
         assignee_group_id=process.assignee_group_id,
+        quotation_send_transition=process.quotation_send_transition.strip(),
         quotation_accept_transition=process.quotation_accept_transition.strip(),
         quotation_refuse_transition=process.quotation_refuse_transition.strip(),
     )

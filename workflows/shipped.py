@@ -76,6 +76,7 @@ _PROCESS_KEYS = {
     "description",
     "assignment_rule",
     "assignee_group",
+    "quotation_send_transition",
     "quotation_accept_transition",
     "quotation_refuse_transition",
 }
@@ -262,7 +263,11 @@ class _Loader:
         )
         if "intake_form" in spec:
             process.intake_form = self.form_by_slug("[process]", spec["intake_form"])
-        for key in ("quotation_accept_transition", "quotation_refuse_transition"):
+        for key in (
+            "quotation_send_transition",
+            "quotation_accept_transition",
+            "quotation_refuse_transition",
+        ):
             setattr(process, key, spec.get(key, ""))
         if "assignment_rule" in spec:
             process.assignment_rule = spec["assignment_rule"]

@@ -1,5 +1,6 @@
 """Issue 5's journey by clicking, on the shipped care file: staff open it at the counter with the
-photos and the customer's signature, record the diagnosis, draft and send the quotation; the
+photos and the customer's signature, record the diagnosis (the file is then "quotation in
+preparation"), draft the quotation and send it (which moves the file to "quotation sent"); the
 customer opens the decision link in a browser of their own and accepts; the workshop repairs, the
 manager checks, and staff hand the piece over against the customer's signature."""
 
@@ -71,18 +72,18 @@ def test_a_care_file_from_the_counter_to_the_hand_over(
         "signature.png",
     ]
 
-    # Diagnosis, then the quotation from its lines.
+    # Diagnosis, then the quotation from its lines; sending it moves the file on.
     next_step(page, "Send to diagnosis")
     page.get_by_role("button", name="Send to diagnosis").click()
     expect_message(page, "moved to “Diagnosis”")
-    next_step(page, "Send the quotation")
+    next_step(page, "Diagnosis done: prepare the quotation")
     page.get_by_label("Findings for the customer").fill("The mainspring is broken.")
     page.get_by_role("textbox", name="Code 1").fill("SRV-COMPLETE")
     page.get_by_role("textbox", name="Description 1").fill("Complete service")
     page.get_by_role("textbox", name="Quantity 1").fill("1")
     page.get_by_role("textbox", name=re.compile("^Unit price.* 1$")).fill("450000")
-    page.get_by_role("button", name="Send the quotation").click()
-    expect_message(page, "moved to “Quotation sent")
+    page.get_by_role("button", name="Diagnosis done: prepare the quotation").click()
+    expect_message(page, "moved to “Quotation in preparation”")
 
     quotations = page.get_by_role("region", name="Quotations")
     quotations.get_by_label("Tax rate %").fill("10")
@@ -92,6 +93,10 @@ def test_a_care_file_from_the_counter_to_the_hand_over(
         "button", name="Send to the customer"
     ).click()
     expect_message(page, "Version 1 sent to jiwoo@example.com.")
+    expect(page.get_by_text("Quotation sent, waiting for the customer").first).to_be_visible()
+    case.refresh_from_db()
+    assert case.state == "quotation"
+    assert case.events.get(transition="send_quotation").actor.username == "minjun"
     link = page.locator("[data-decision-link]").get_attribute("href")
 
     # The customer, in a browser of their own, accepts by typing their name.

@@ -89,20 +89,25 @@ def refusal(case, code, actor, **kwargs) -> TransitionRefused:
 
 
 def quote(case, staff):
-    """The diagnosis quoted and sent to the customer: what the decision is taken on."""
+    """The diagnosis quoted and sent to the customer: what the decision is taken on. Sending it
+    moves a file in "quotation in preparation" to "quotation sent"."""
     from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
 
     quotation = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
-    return quotation_send(quotation=quotation, actor=staff)
+    sent = quotation_send(quotation=quotation, actor=staff)
+    case.refresh_from_db()
+    return sent
 
 
 def decide(case, staff, *, accept: bool, reason: str = ""):
-    """The customer's decision given at the counter, recorded on the quotation: that is what
-    fires "customer_accepts" or "customer_refuses"."""
+    """The customer's decision given at the counter, recorded on the quotation sent (quoted and
+    sent first when none is): that is what fires "customer_accepts" or "customer_refuses"."""
+    from workflows.quotation_models import QuotationStatus
     from workflows.quotations import quotation_decide
 
+    sent = case.quotations.filter(status=QuotationStatus.SENT).order_by("-number").first()
     quotation_decide(
-        quotation=quote(case, staff),
+        quotation=sent or quote(case, staff),
         accept=accept,
         actor=staff,
         name="Ji-woo Lee" if accept else "",
@@ -112,6 +117,10 @@ def decide(case, staff, *, accept: bool, reason: str = ""):
     case.refresh_from_db()
 
 
+SEND_FIRST = (
+    "Draft the quotation in the Quotations panel and send it (“Send to the customer”): that "
+    "moves the case."
+)
 DECISION_FIRST = (
     "Record the customer's decision on the quotation (“Decision given at the counter” in the "
     "Quotations panel, or the customer's own link): that moves the case."
@@ -150,7 +159,8 @@ def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, stor
     move(case, "send_to_diagnosis", staff)
     assert "repair_under_warranty" not in offered(case, staff)  # a quotation is needed
     assert refusal(case, "repair_under_warranty", staff, data=DIAGNOSIS).reason == "condition"
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    assert case.state == "quoting"
     assert case.data["service_items_and_parts"]["total"] == "450000.00"
     decide(case, staff, accept=True)
     assert case.state == "accepted"
@@ -168,6 +178,7 @@ def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, stor
     assert events == [
         "intake",
         "diagnosis",
+        "quoting",
         "quotation",
         "accepted",
         "local_repair",
@@ -182,8 +193,8 @@ def test_under_warranty_goes_to_the_workshop_without_a_quotation(process, store,
     case = open_care_file(process, store, staff, warranty="Under warranty")
     move(case, "send_to_diagnosis", staff)
 
-    assert "send_quotation" not in offered(case, staff)
-    assert refusal(case, "send_quotation", staff, data=DIAGNOSIS).reason == "condition"
+    assert "record_diagnosis" not in offered(case, staff)
+    assert refusal(case, "record_diagnosis", staff, data=DIAGNOSIS).reason == "condition"
     move(case, "repair_under_warranty", staff, data=DIAGNOSIS)
     assert case.state == "accepted"
 
@@ -215,7 +226,8 @@ def test_central_workshop_needs_the_parcel_and_comes_back_to_quality_check(
 def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(process, store, staff):
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    quote(case, staff)
 
     assert refusal(case, "customer_refuses", staff, comment="Too expensive.").reason == (
         "condition"
@@ -248,29 +260,99 @@ def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for
     from django.utils import timezone
 
     from workflows.quotation_models import Quotation
-    from workflows.quotations import quotation_create, quotation_send
-    from workflows.services import fire_automatic_transitions
+    from workflows.tasks import fire_automatic_transitions
 
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    quotation = quote(case, staff)
     assert refusal(case, "no_answer", staff).reason == "automatic"
-    quotation = quotation_send(
-        quotation=quotation_create(
-            case=case, actor=staff, lines=[{"description": "Service", "unit_price": "450000"}]
-        ),
-        actor=staff,
-    )
-    assert fire_automatic_transitions().fired == []  # still valid today
+    assert fire_automatic_transitions.call_local()["fired"] == []  # still valid today
     yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
     Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
 
-    assert fire_automatic_transitions().fired == [case.reference]
+    assert fire_automatic_transitions.call_local() == {
+        "fired": [case.reference],
+        "failed": [],
+        "expired": [f"{case.reference} v1"],
+    }
 
     case.refresh_from_db()
-    assert case.state == "unrepaired"
+    quotation.refresh_from_db()
+    assert (case.state, quotation.status) == ("unrepaired", "expired")
     move(case, "hand_back_unrepaired", staff, data={"customer_signature": SIGNATURE})
     assert case.data["diagnosis_fee"] is None
+
+
+def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
+    process, store, staff
+):
+    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
+
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    draft = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
+    case.refresh_from_db()
+    assert case.state == "quoting"  # a draft is not sent yet
+
+    quotation_send(quotation=draft, actor=staff)
+
+    case.refresh_from_db()
+    assert case.state == "quotation"
+    [event] = case.events.filter(transition="send_quotation")
+    assert (event.actor, event.from_state, event.to_state) == (staff, "quoting", "quotation")
+    assert event.comment == "Quotation v1 sent to the customer."
+
+
+def test_send_quotation_by_hand_without_a_sent_quotation_is_refused_and_says_how(
+    process, store, staff
+):
+    from workflows.quotations import lines_from_case_data, quotation_create
+
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    refused_without_quotation = refusal(case, "send_quotation", staff)
+    quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
+
+    refused = refusal(case, "send_quotation", staff)
+
+    assert refused_without_quotation.reason == refused.reason == "condition"
+    assert refused.message == f"“Send the quotation” is not possible: {SEND_FIRST}"
+    assert "send_quotation" not in offered(case, staff)
+    case.refresh_from_db()
+    assert case.state == "quoting"
+
+
+def test_a_send_refused_by_the_transition_changes_nothing(
+    process, store, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from workflows.models import Case
+    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
+
+    case = open_care_file(process, store, staff)
+    Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    draft = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
+    # Works on the store's cases, but "Send the quotation" is for store staff and approvers.
+    area_manager = UserFactory(role=Role.AREA_MANAGER, stores=[store])
+    events = case.events.count()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput) as refused:
+        quotation_send(quotation=draft, actor=area_manager)
+
+    assert refused.value.message == (
+        "Version 1 was not sent: “Send the quotation” is reserved for: Store staff, Approver."
+    )
+    draft.refresh_from_db()
+    case.refresh_from_db()
+    assert (draft.status, draft.sent_at, draft.decision_nonce) == ("draft", None, "")
+    assert (case.state, case.events.count()) == ("quoting", events)
+    assert not mail.outbox
 
 
 def test_a_piece_that_cannot_be_repaired_closes_with_a_credit_note(process, store, staff, manager):
@@ -340,13 +422,12 @@ def test_the_customer_is_told_when_the_piece_is_ready(
 def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(process, store, staff):
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
-    refused_without_quotation = refusal(case, "customer_accepts", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
     quote(case, staff)  # sent, the customer has not answered yet
 
     refused = refusal(case, "customer_accepts", staff)
 
-    assert refused_without_quotation.reason == refused.reason == "condition"
+    assert refused.reason == "condition"
     assert refused.message == f"“Customer accepts” is not possible: {DECISION_FIRST}"
     assert refusal(case, "customer_refuses", staff, comment="No.").message == (
         f"“Customer refuses” is not possible: {DECISION_FIRST}"
@@ -363,7 +444,7 @@ def test_the_customers_acceptance_on_the_decision_page_moves_the_case(
 
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
     quotation = quote(case, staff)
 
     response = client.post(

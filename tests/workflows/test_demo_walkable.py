@@ -23,17 +23,41 @@ def seed() -> str:
 
 
 def can_move_on(case: Case, user) -> bool:
-    """A transition of the case page, or the customer's decision on a sent quotation recorded
-    at the counter (which fires the process's acceptance or refusal)."""
+    """A transition of the case page, sending a drafted quotation (which fires the process's
+    send transition from the case's state), or the customer's decision on a sent quotation
+    recorded at the counter (which fires the process's acceptance or refusal)."""
     if available_transitions(case, user):
+        return True
+    if not may_act_on(case, user):
+        return False
+    definition = case.definition
+    send = definition.transition(definition.quotation_send_transition)
+    if (
+        send is not None
+        and case.state in send.sources
+        and send.allows_user(user)
+        and case.quotations.filter(status=QuotationStatus.DRAFT).exists()
+    ):
         return True
     waiting = case.quotations.filter(status=QuotationStatus.SENT).last()
     return (
         waiting is not None
         and decision_problem(waiting) is None
-        and bool(case.definition.quotation_accept_transition)
-        and may_act_on(case, user)
+        and bool(definition.quotation_accept_transition)
     )
+
+
+def test_the_demo_care_files_wait_in_each_step_of_the_quotation():
+    seed()
+    care_files = Case.objects.filter(process__code="care-file")
+    states = set(care_files.values_list("state", flat=True))
+
+    assert {"intake", "diagnosis", "quoting", "quotation"} <= states
+    preparing = care_files.get(state="quoting")
+    assert preparing.quotations.get().status == QuotationStatus.DRAFT
+    waiting = care_files.get(state="quotation")
+    assert waiting.quotations.get().status == QuotationStatus.SENT
+    assert waiting.events.get(transition="send_quotation").actor.username == "staff"
 
 
 def test_every_open_demo_case_can_be_moved_on_by_a_demo_user_who_is_not_the_superuser():

@@ -59,7 +59,7 @@ def quoted_case(process, store, staff, service, customer_name="Ji-woo Lee"):
     case.customer_name = customer_name
     case.save(update_fields=["customer_name"])
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
     quotation = quotation_create(
         case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
     )
@@ -191,7 +191,7 @@ def test_a_used_link_says_so_and_changes_nothing(client, quoted):
     assert "data-total" not in again.content.decode()
     quotation.refresh_from_db()
     assert quotation.status == "accepted"
-    assert case.events.count() == 4  # opened, diagnosis, quotation, accepted
+    assert case.events.count() == 5  # opened, diagnosis, quoting, quotation sent, accepted
 
 
 def test_an_expired_link_shows_no_quotation_and_takes_no_decision(client, quoted):
@@ -206,6 +206,26 @@ def test_an_expired_link_shows_no_quotation_and_takes_no_decision(client, quoted
     assert 'data-decision-refused="expired"' in html and "data-total" not in html
     case.refresh_from_db()
     assert case.state == "quotation"
+
+
+def test_a_quotation_the_scheduler_marked_expired_says_so_on_its_link(client, quoted):
+    from workflows.tasks import fire_automatic_transitions
+
+    case, quotation = quoted
+    yesterday = timezone.now().astimezone(case.store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
+
+    result = fire_automatic_transitions.call_local()
+
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.EXPIRED
+    assert result["expired"] == [f"{case.reference} v1"]
+    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert 'data-decision-refused="expired"' in html and "data-total" not in html
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.EXPIRED
 
 
 def test_a_replaced_version_points_to_the_latest_email(client, quoted, staff):
@@ -310,6 +330,24 @@ def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process()
     assert (
         "The customer's acceptance of a quotation fires “customer_says_yes”, which is not a "
         "transition of this process." in refused.value.errors
+    )
+
+
+def test_publishing_refuses_a_quotation_send_that_fires_no_transition_of_the_process():
+    from tests.workflows.factories import published_process
+    from workflows.errors import PublishRefused
+    from workflows.services import process_publish
+
+    process = published_process()
+    process.quotation_send_transition = "quotation_gone"
+    process.save()
+
+    with pytest.raises(PublishRefused) as refused:
+        process_publish(process=process, actor=UserFactory(is_superuser=True))
+
+    assert (
+        "Sending a quotation to the customer fires “quotation_gone”, which is not a transition "
+        "of this process." in refused.value.errors
     )
 
 

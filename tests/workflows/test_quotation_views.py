@@ -41,7 +41,7 @@ def case(store, staff):
     case.customer_email = "jiwoo@example.com"
     case.save(update_fields=["customer_email"])
     move(case, "send_to_diagnosis", staff)
-    move(case, "send_quotation", staff, data=DIAGNOSIS)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
     return case
 
 
@@ -68,6 +68,9 @@ def test_staff_draft_send_and_record_a_counter_decision(
         )
 
     assert "Version 1 sent to jiwoo@example.com." in text_of(sent)
+    case.refresh_from_db()
+    assert case.state == "quotation"  # sending fired "send_quotation", as the sender
+    assert case.events.get(transition="send_quotation").actor == staff
     [email] = mail.outbox
     link = re.search(r"https?://\S+/quotation/\S+/", email.body).group(0)
     assert email.to == ["jiwoo@example.com"] and case.reference in email.subject
@@ -98,6 +101,22 @@ def test_a_counter_acceptance_without_a_name_is_refused(login_client, staff, cas
     assert "Type your full name to accept." in text_of(refused)
     case.refresh_from_db()
     assert case.state == "quotation"
+
+
+def test_send_quotation_by_hand_is_refused_with_how_to_send_it(login_client, staff, case):
+    client = login_client(staff)
+
+    opened = client.get(f"/admin/cases/{case.pk}/transition/send_quotation/", follow=True)
+    posted = client.post(f"/admin/cases/{case.pk}/transition/send_quotation/", {}, follow=True)
+
+    for response in (opened, posted):
+        assert response.redirect_chain == [(f"/admin/cases/{case.pk}/", 302)]
+        assert messages_of(response) == [
+            "“Send the quotation” is not possible: Draft the quotation in the Quotations panel "
+            "and send it (“Send to the customer”): that moves the case."
+        ]
+    case.refresh_from_db()
+    assert case.state == "quoting"
 
 
 def test_an_auditor_sees_quotations_but_cannot_draft_one(login_client, case):

@@ -77,7 +77,7 @@ def test_a_reservation_past_its_date_expires_by_itself_and_staff_are_told(
 
     result = run_scheduler(django_capture_on_commit_callbacks)
 
-    assert result == {"fired": [expired.reference], "failed": []}
+    assert result == {"fired": [expired.reference], "failed": [], "expired": []}
     expired.refresh_from_db()
     current.refresh_from_db()
     assert (expired.state, current.state) == ("expired", "reserved")
@@ -87,7 +87,11 @@ def test_a_reservation_past_its_date_expires_by_itself_and_staff_are_told(
     assert message.to == ["minjun@atelier.example"]
     assert message.subject == f"{expired.reference}: Reservation expired"
     assert "moved by itself to “Reservation expired”" in message.body
-    assert run_scheduler(django_capture_on_commit_callbacks) == {"fired": [], "failed": []}
+    assert run_scheduler(django_capture_on_commit_callbacks) == {
+        "fired": [],
+        "failed": [],
+        "expired": [],
+    }
 
 
 def test_nobody_expires_a_reservation_by_hand(process, store, staff):

@@ -156,7 +156,7 @@ def test_seed_demo_loads_every_shipped_process_with_cases_in_several_states():
         states = set(process.cases.values_list("state", flat=True))
         assert process.live_version is not None
         assert len(states) >= 2, f"{code}: {states}"
-    assert Process.objects.get(code="care-file").cases.count() == 5
+    assert Process.objects.get(code="care-file").cases.count() == 6
 
 
 def test_date_limits_of_a_field_come_from_the_file(tmp_path, admin):

@@ -43,7 +43,7 @@ from tests.forms.samples import JPEG, PDF, PNG, data_url, drawing
 from workflows.definition import TransitionDef
 from workflows.errors import TransitionRefused
 from workflows.models import Case, Process
-from workflows.quotation_models import Quotation
+from workflows.quotation_models import Quotation, QuotationStatus
 from workflows.quotations import quotation_create, quotation_decide, quotation_send
 from workflows.services import (
     SCHEDULER_USERNAME,
@@ -125,12 +125,27 @@ def days_from_today(days: int) -> Callable[[Any], str]:
 
 
 def sent_quotation(case: Case, actor) -> Quotation:
-    return quotation_send(
+    """The case's quotation sent to the customer: the one already sent (when the case was walked
+    through sending one), else one created and sent now."""
+    already = case.quotations.filter(status=QuotationStatus.SENT).order_by("-number").first()
+    return already or quotation_send(
         quotation=quotation_create(
             case=case, actor=actor, lines=[{"description": "Complete service", "unit_price": "450"}]
         ),
         actor=actor,
     )
+
+
+def send_a_quotation(case: Case, actor):
+    """Fire the process's send transition the way the Quotations panel does: a quotation
+    created and sent with ``quotation_send``, which fires it as the sender."""
+    quotation_send(
+        quotation=quotation_create(
+            case=case, actor=actor, lines=[{"description": "Complete service", "unit_price": "450"}]
+        ),
+        actor=actor,
+    )
+    return case.events.latest("created_at", "pk")
 
 
 def counter_decision(*, accept: bool) -> Callable:
@@ -153,9 +168,9 @@ def counter_decision(*, accept: bool) -> Callable:
 
 
 def expired_sent_quotation(case: Case, actor) -> None:
-    """A quotation created and sent through the quotation services, whose validity then ended
-    yesterday. The services refuse a validity in the past, so the date is moved back with a
-    queryset update: set-up only, as test_care_file's no-answer test does."""
+    """The quotation sent through the quotation services, whose validity then ended yesterday.
+    The services refuse a validity in the past, so the date is moved back with a queryset
+    update: set-up only, as test_care_file's no-answer test does."""
     quotation = sent_quotation(case, actor)
     yesterday = store_today(case.store) - datetime.timedelta(days=1)
     Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
@@ -190,8 +205,20 @@ DEADLINE_AHEAD = {"response_deadline": days_from_today(5)}
 # generic answers pick the first choice of each choice field, 1 in the store's currency (USD) for
 # amounts and the store's today for dates; an entry is needed wherever that is not enough.
 SETUPS: dict[str, Setup] = {
+    "care_file:record_diagnosis": Setup(
+        why="Its condition: a quotation is prepared only for a piece out of warranty.",
+        intake=OUT_OF_WARRANTY,
+    ),
     "care_file:send_quotation": Setup(
-        why="Its condition: a quotation is sent only for a piece out of warranty.",
+        why="Its source, quoting, is reached only by record_diagnosis: out of warranty. Its "
+        "condition needs a sent quotation: sending one (quotation_send) fires it, as the process's "
+        "quotation_send_transition.",
+        intake=OUT_OF_WARRANTY,
+        fire=send_a_quotation,
+    ),
+    "care_file:cannot_repair": Setup(
+        why="One source, quoting, is reached only by record_diagnosis: out of warranty (the "
+        "other sources are reached out of warranty too).",
         intake=OUT_OF_WARRANTY,
     ),
     "care_file:repair_under_warranty": Setup(
@@ -199,14 +226,14 @@ SETUPS: dict[str, Setup] = {
         intake={"warranty_status": "Under warranty"},
     ),
     "care_file:customer_accepts": Setup(
-        why="Its source, the quotation state, is reached only by send_quotation: out of "
+        why="Its source, the quotation state, is reached only by sending a quotation: out of "
         "warranty. Its condition needs the customer's acceptance recorded on the quotation, "
         "which fires it.",
         intake=OUT_OF_WARRANTY,
         fire=counter_decision(accept=True),
     ),
     "care_file:customer_refuses": Setup(
-        why="Its source, the quotation state, is reached only by send_quotation: out of "
+        why="Its source, the quotation state, is reached only by sending a quotation: out of "
         "warranty. Its condition needs the customer's refusal recorded on the quotation, which "
         "fires it (also when a case is walked to unrepaired).",
         intake=OUT_OF_WARRANTY,
@@ -214,7 +241,7 @@ SETUPS: dict[str, Setup] = {
     ),
     "care_file:no_answer": Setup(
         why="Its source is reached only out of warranty, and its condition needs a sent "
-        "quotation whose validity has ended.",
+        "quotation whose validity has ended (the task then marks it expired).",
         intake=OUT_OF_WARRANTY,
         prepare=expired_sent_quotation,
     ),
@@ -709,7 +736,8 @@ def test_allowed_from_each_source_for_an_allowed_actor(pair):
     events = case.events.count()
 
     if definition.automatic:
-        assert fire_automatic_transitions.call_local() == {"fired": [case.reference], "failed": []}
+        run = fire_automatic_transitions.call_local()
+        assert (run["fired"], run["failed"]) == ([case.reference], [])
         event = case.events.latest("created_at", "pk")
         assert event.actor.username == SCHEDULER_USERNAME
     else:

@@ -41,6 +41,7 @@ class ProcessViewSet(ModelViewSet):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("quotation_send_transition"),
                 FieldRowPanel(
                     [
                         FieldPanel("quotation_accept_transition"),
