@@ -284,6 +284,30 @@ def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for
     assert case.data["diagnosis_fee"] is None
 
 
+def test_a_quotation_already_marked_expired_still_sends_the_file_back_unrepaired(
+    process, store, staff
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from workflows.quotation_models import Quotation
+    from workflows.tasks import fire_automatic_transitions
+
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    quotation = quote(case, staff)
+    yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
+    # Marked expired on an earlier run that could not move the case.
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday, status="expired")
+
+    assert fire_automatic_transitions.call_local()["fired"] == [case.reference]
+
+    case.refresh_from_db()
+    assert case.state == "unrepaired"
+
+
 def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
     process, store, staff
 ):
