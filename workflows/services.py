@@ -483,6 +483,20 @@ def available_transitions(case: Case, actor) -> list[TransitionDef]:
     ]
 
 
+def waiting_transitions(case: Case, actor) -> list[tuple[TransitionDef, TransitionRefused]]:
+    """The transitions ``actor`` could fire on ``case`` now but for a condition that does not
+    hold yet, each with the refusal saying what is missing (the designer's message when there is
+    one): the case page tells staff what to do instead of offering nothing."""
+    if case.is_closed:
+        return []
+    waiting = []
+    for definition in case.definition.transitions_from(case.state):
+        refusal = transition_refusal(case, definition, actor)
+        if refusal is not None and refusal.reason == "condition":
+            waiting.append((definition, refusal))
+    return waiting
+
+
 def _lock(case: Case) -> Case:
     """``case`` read again with its row locked until the transaction ends (SELECT ... FOR UPDATE
     on PostgreSQL). Only the case row is read: its version (immutable) and its store are taken

@@ -4,6 +4,7 @@ what each step stores."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
@@ -347,6 +348,22 @@ def test_send_quotation_by_hand_without_a_sent_quotation_is_refused_and_says_how
     assert "send_quotation" not in offered(case, staff)
     case.refresh_from_db()
     assert case.state == "quoting"
+
+
+def test_the_case_page_tells_staff_to_send_the_quotation_while_it_is_in_preparation(
+    login_client, process, store, staff
+):
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+
+    html = login_client(staff).get(f"/admin/cases/{case.pk}/").content.decode()
+
+    # No button that could only fail, but the reason and what to do instead.
+    assert reverse("cases:transition", args=[case.pk, "send_quotation"]) not in html
+    assert 'data-waiting-transition="send_quotation"' in html
+    assert "Draft the quotation in the Quotations panel and send it" in html
+    assert "another group takes it from here" not in html
 
 
 def test_a_send_refused_by_the_transition_changes_nothing(

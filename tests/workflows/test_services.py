@@ -28,6 +28,7 @@ from workflows.services import (
     case_open,
     case_transition,
     cases_bulk_transition,
+    waiting_transitions,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +174,27 @@ def test_condition_false_names_the_failing_clause(store, staff):
     assert caught.value.reason == "condition"
     assert "data.amount > 500" in caught.value.message
     assert "store.country" not in caught.value.message
+
+
+def test_waiting_transitions_are_those_held_back_only_by_their_condition(store, staff):
+    process = published_process(
+        states=APPROVAL_STATES,
+        transitions=[
+            ("approve", "Approve", ["requested"], "approved", [], "data.amount > 500"),
+            ("escalate", "Escalate", ["requested"], "approved", [Role.APPROVER], "data.amount > 0"),
+            ("drop", "Drop", ["requested"], "approved", [], ""),
+        ],
+    )
+    case = case_open(process=process, store=store, actor=staff)
+    Case.objects.filter(pk=case.pk).update(data={"amount": 300})
+    case.refresh_from_db()
+
+    waiting = waiting_transitions(case, staff)
+
+    # Escalate is another group's, drop is available now: neither is waiting.
+    assert [(t.code, refusal.reason) for t, refusal in waiting] == [("approve", "condition")]
+    assert "data.amount > 500" in waiting[0][1].message
+    assert [t.code for t in available_transitions(case, staff)] == ["drop"]
 
 
 def test_condition_true_lets_the_transition_run(store, staff):

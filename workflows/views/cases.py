@@ -51,6 +51,7 @@ from workflows.services import (
     cases_bulk_transition,
     may_act_on,
     transition_refusal,
+    waiting_transitions,
 )
 
 User = get_user_model()
@@ -398,6 +399,10 @@ class CaseDetailView(CaseViewMixin, TemplateView):
             }
             for transition in available_transitions(case, user)
         ]
+        waiting = [
+            {"definition": transition, "message": refusal.message}
+            for transition, refusal in waiting_transitions(case, user)
+        ]
         context = super().get_context_data(**kwargs)
         context.update(
             {
@@ -426,6 +431,7 @@ class CaseDetailView(CaseViewMixin, TemplateView):
                     self.event_row(event, definition, labels, step_versions) for event in events
                 ],
                 "transitions": transitions,
+                "waiting_transitions": waiting,
                 "can_act": may_act_on(case, user),
                 "assignee_name": assignee_name(case),
                 "note_form": kwargs.get("note_form") or NoteForm(prefix="note"),
