@@ -57,6 +57,7 @@ from forms.builder import (
     date_limits,
 )
 from forms.choices import LAYOUT_TYPES, FieldType
+from forms.models import format_decimal
 from forms.rules import (
     And,
     Compare,
@@ -231,27 +232,39 @@ def _phone(spec, required):
     return {"type": "string", "anyOf": [{"const": ""}, {"pattern": E164_PATTERN}]}
 
 
+def _pattern_limits(what: str, bounds: list[tuple[str, str, str, str]], why: str) -> dict:
+    """Limits JSON Schema cannot compare on strings, as ``pattern``s in ``allOf``. ``bounds`` has
+    one ``(key, text, words, pattern)`` a limit: the ``x-`` key repeating the limit as text, the
+    text, how the comment says it ("at least"), and the pattern matching what is within it."""
+    if not bounds:
+        return {}
+    return {
+        **{key: text for key, text, _words, _pattern in bounds},
+        "$comment": f"The {what} is "
+        + " and ".join(f"{words} {text}" for _key, text, words, _pattern in bounds)
+        + f". {why}",
+        "allOf": [{"pattern": pattern} for _key, _text, _words, pattern in bounds],
+    }
+
+
 def _value_limits(spec, *, what: str) -> dict[str, Any]:
     """A number's (or an amount's) minimum and maximum value as patterns over decimal text."""
     low, high = _decimal_or_none(spec.get("min_value")), _decimal_or_none(spec.get("max_value"))
-    if low is None and high is None:
-        return {}
-    limits: dict[str, Any] = {}
-    patterns, bounds = [], []
+    bounds = []
     if low is not None:
-        limits["x-minimum"] = _decimal_text(low)
-        patterns.append({"pattern": decimal_order_pattern(">=", low)})
-        bounds.append(f"at least {limits['x-minimum']}")
+        bounds.append(
+            ("x-minimum", format_decimal(low), "at least", decimal_order_pattern(">=", low))
+        )
     if high is not None:
-        limits["x-maximum"] = _decimal_text(high)
-        patterns.append({"pattern": decimal_order_pattern("<=", high)})
-        bounds.append(f"at most {limits['x-maximum']}")
-    limits["$comment"] = (
-        f"The {what} is {' and '.join(bounds)}. It is decimal text, which minimum/maximum do not "
-        "compare, so the patterns in allOf express the limits."
+        bounds.append(
+            ("x-maximum", format_decimal(high), "at most", decimal_order_pattern("<=", high))
+        )
+    return _pattern_limits(
+        what,
+        bounds,
+        "It is decimal text, which minimum/maximum do not compare, so the patterns in allOf "
+        "express the limits.",
     )
-    limits["allOf"] = patterns
-    return limits
 
 
 def _number(spec, required):
@@ -304,25 +317,19 @@ def _date_limits(spec, *, what: str, after_day: str) -> dict[str, Any]:
     """Earliest and latest day as patterns over the ISO text (``after_day``: what follows the
     day in the text, ``$`` for a date, ``T`` for a date-time)."""
     earliest, latest = date_limits(spec)
-    if earliest is None and latest is None:
-        return {}
-    limits: dict[str, Any] = {}
-    patterns, bounds = [], []
+    bounds = []
     if earliest is not None:
-        limits["x-min-date"] = earliest.isoformat()
-        patterns.append({"pattern": _date_order_pattern(">=", earliest, after_day)})
-        bounds.append(f"on or after {earliest.isoformat()}")
+        pattern = _date_order_pattern(">=", earliest, after_day)
+        bounds.append(("x-min-date", earliest.isoformat(), "on or after", pattern))
     if latest is not None:
-        limits["x-max-date"] = latest.isoformat()
-        patterns.append({"pattern": _date_order_pattern("<=", latest, after_day)})
-        bounds.append(f"on or before {latest.isoformat()}")
-    limits["$comment"] = (
-        f"The {what} is {' and '.join(bounds)}. JSON Schema has no minimum for date strings "
-        "(formatMinimum is not part of draft 2020-12), so the patterns in allOf express the "
-        "limits: ISO dates order like text."
+        pattern = _date_order_pattern("<=", latest, after_day)
+        bounds.append(("x-max-date", latest.isoformat(), "on or before", pattern))
+    return _pattern_limits(
+        what,
+        bounds,
+        "JSON Schema has no minimum for date strings (formatMinimum is not part of draft "
+        "2020-12), so the patterns in allOf express the limits: ISO dates order like text.",
     )
-    limits["allOf"] = patterns
-    return limits
 
 
 def _date(spec, required):
@@ -598,7 +605,7 @@ def _value_schema(kind: str, op: str, constant: Any, *, name_on_left: bool):
     if kind in ("boolean", "list", "object"):
         return False
     if not name_on_left:
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+        op = REVERSED_ORDER[op]
     if kind == "decimal":
         if _kind_of(constant) != "decimal":
             return False  # a number never orders against anything but a number
@@ -708,11 +715,6 @@ def _decimal_or_none(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _decimal_equal_pattern(value: Decimal) -> str:
     """Decimal texts equal to ``value``: ``12.5`` matches ``12.5``, ``12.50`` … but not ``12``."""
     if not value.is_finite():
@@ -740,12 +742,11 @@ def decimal_order_pattern(op: str, limit: Decimal) -> str:
     magnitudes, digit by digit (see ``_magnitude_alternatives``)."""
     if not limit.is_finite():
         return "(?!)"
-    flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
     branches = []
     positive = _magnitude_alternatives(op, limit)
     if positive:
         branches.append("(?:" + "|".join(positive) + ")")
-    negative = _magnitude_alternatives(flipped, -limit)
+    negative = _magnitude_alternatives(REVERSED_ORDER[op], -limit)
     if negative:
         branches.append("-(?:" + "|".join(negative) + ")")
     if not branches:
@@ -753,6 +754,8 @@ def decimal_order_pattern(op: str, limit: Decimal) -> str:
     return "^(?:" + "|".join(branches) + ")$"
 
 
+# ``a < b`` is ``b > a``: an ordering read from the other side.
+REVERSED_ORDER = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _ANY_MAGNITUDE = r"\d+(?:\.\d+)?"
 _ANY_FRACTION = r"(?:\.\d+)?"
 
