@@ -98,6 +98,15 @@ class ProcessDefinition:
 
     # --- lookups ---------------------------------------------------------------------------------
 
+    @property
+    def takes_quotations(self) -> bool:
+        """Whether sending or answering a quotation moves this process's cases."""
+        return bool(
+            self.quotation_send_transition
+            or self.quotation_accept_transition
+            or self.quotation_refuse_transition
+        )
+
     def state(self, code: str) -> StateDef | None:
         return next((state for state in self.states if state.code == code), None)
 

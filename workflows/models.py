@@ -302,13 +302,6 @@ class _DefinitionCache:
                 self._entries.popitem(last=False)
         return definition
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 _parsed_definitions = _DefinitionCache(maxsize=512)
 

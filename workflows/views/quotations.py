@@ -56,11 +56,7 @@ class CounterDecisionForm(django.forms.Form):
 def quotation_panel(case, user, **forms) -> dict | None:
     """What the case page's Quotations panel shows, or None when the process takes none."""
     definition = case.definition
-    if not (
-        definition.quotation_send_transition
-        or definition.quotation_accept_transition
-        or definition.quotation_refuse_transition
-    ):
+    if not definition.takes_quotations:
         return None
     versions = list(
         case.quotations.select_related("invoice")
