@@ -10,6 +10,7 @@ computed by ``workflows.money``, never typed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
@@ -208,11 +209,10 @@ def amount_text(amount: Decimal, currency: str) -> str:
     in Korean or English, "1 234,50" hryvnias in Ukrainian). Decimal throughout, never float.
     Templates write it with the ``customer_amount`` filter (``atelier_money``)."""
     rounded = round_money(amount, currency)
-    if not formats.get_format("THOUSAND_SEPARATOR"):
-        # Django's Chinese formats group no digits; Chinese prices are written 1,234.50.
-        with translation.override("en"):
-            return formats.number_format(rounded, use_l10n=True, force_grouping=True)
-    return formats.number_format(rounded, use_l10n=True, force_grouping=True)
+    # Django's Chinese formats group no digits; Chinese prices are written 1,234.50.
+    grouped = formats.get_format("THOUSAND_SEPARATOR")
+    with contextlib.nullcontext() if grouped else translation.override("en"):
+        return formats.number_format(rounded, use_l10n=True, force_grouping=True)
 
 
 def decision_url(quotation: Quotation) -> str:
