@@ -178,11 +178,11 @@ def seed_shipped(*, admin, log) -> None:
     report = load_shipped_processes(actor=admin)
     for item in report.created:
         log(f"  shipped {item}")
+    seed_catalogues(log=log)  # the care files' quotations quote from them
     seed_care_files(log=log)
     seed_price_exceptions(log=log)
     seed_returns_and_chargebacks(log=log)
     seed_reservations(log=log)
-    seed_catalogues(log=log)
 
 
 def seed_price_exceptions(*, log) -> None:
@@ -290,6 +290,8 @@ def seed_care_files(*, log) -> None:
 
 
 def _open_care_files(process, log) -> None:
+    from workflows.quotations import quotation_send
+
     User = get_user_model()
     staff, approver = User.objects.get(username="staff"), User.objects.get(username="approver")
     seoul = Store.objects.get(code="SEL-01")
@@ -318,7 +320,9 @@ def _open_care_files(process, log) -> None:
             # As in the store: sending the quotation moves the case to "quotation sent", and
             # the decision recorded on it fires the acceptance, rather than moving the case alone.
             if code == "send_quotation":
-                quotation = _send_demo_quotation(_draft_demo_quotation(case, staff), staff)
+                quotation = quotation_send(
+                    quotation=_draft_demo_quotation(case, staff), actor=staff
+                )
             elif code == "customer_accepts":
                 _accept_at_the_counter(quotation, staff)
             else:
@@ -335,16 +339,8 @@ def _draft_demo_quotation(case, staff):
     from workflows.quotation_models import ServiceItem
     from workflows.quotations import quotation_create
 
-    seed_catalogues(log=lambda line: None)
     service = ServiceItem.objects.get(code="SRV-COMPLETE")
     return quotation_create(case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}])
-
-
-def _send_demo_quotation(quotation, staff):
-    """The draft sent to the customer: the care file moves to "quotation sent"."""
-    from workflows.quotations import quotation_send
-
-    return quotation_send(quotation=quotation, actor=staff)
 
 
 def _accept_at_the_counter(quotation, staff) -> None:
