@@ -23,7 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from workflows.quotation_models import Quotation
-from workflows.quotations import amount_text
+from workflows.quotations import amount_with_currency
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 # Regular and bold font per language; DejaVu for every other language.
@@ -71,7 +71,7 @@ def _render(quotation: Quotation, font: str, bold: str) -> bytes:
     title = ParagraphStyle("title", parent=text, fontName=bold, fontSize=16, leading=20)
 
     def money(amount) -> str:
-        return f"{amount_text(amount, currency)} {currency}"
+        return amount_with_currency(amount, currency)
 
     story = [Paragraph(_esc(store.name), title)]
     address = [line.strip() for line in store.address.splitlines() if line.strip()]

@@ -215,6 +215,12 @@ def amount_text(amount: Decimal, currency: str) -> str:
         return formats.number_format(rounded, use_l10n=True, force_grouping=True)
 
 
+def amount_with_currency(amount: Decimal, currency: str) -> str:
+    """``amount_text`` followed by the currency code ("495,000 KRW"), as customer documents show
+    amounts."""
+    return f"{amount_text(amount, currency)} {currency}"
+
+
 def decision_url(quotation: Quotation) -> str:
     """The absolute address of the customer's decision page for a sent quotation."""
     return settings.ATELIER_BASE_URL.rstrip("/") + reverse(

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from workflows.money import round_money
-from workflows.quotations import amount_text
+from workflows.quotations import amount_with_currency
 
 register = template.Library()
 
@@ -22,5 +22,5 @@ def money(value, currency: str) -> str:
 
 @register.filter
 def customer_amount(value, currency: str) -> str:
-    """``value`` as ``workflows.quotations.amount_text`` writes it, then the currency code."""
-    return f"{amount_text(Decimal(value), currency)} {currency}"
+    """``value`` as ``workflows.quotations.amount_with_currency`` writes it."""
+    return amount_with_currency(Decimal(value), currency)
