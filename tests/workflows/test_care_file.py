@@ -253,24 +253,35 @@ def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(proc
     assert case.data["diagnosis_fee"] == {"amount": "50000", "currency": "KRW"}
 
 
-def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for_free(
-    process, store, staff
-):
+def quoted_file(process, store, staff):
+    """A care file waiting for the customer's answer on a quotation sent to them."""
+    case = open_care_file(process, store, staff)
+    move(case, "send_to_diagnosis", staff)
+    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    return case, quote(case, staff)
+
+
+def expire(quotation, store, **columns):
+    """``quotation`` valid until yesterday in ``store``'s time zone (and ``columns`` set)."""
     import datetime
 
     from django.utils import timezone
 
     from workflows.quotation_models import Quotation
+
+    yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday, **columns)
+
+
+def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for_free(
+    process, store, staff
+):
     from workflows.tasks import fire_automatic_transitions
 
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
-    quotation = quote(case, staff)
+    case, quotation = quoted_file(process, store, staff)
     assert refusal(case, "no_answer", staff).reason == "automatic"
     assert fire_automatic_transitions.call_local()["fired"] == []  # still valid today
-    yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
-    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
+    expire(quotation, store)
 
     assert fire_automatic_transitions.call_local() == {
         "fired": [case.reference],
@@ -288,20 +299,11 @@ def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for
 def test_a_quotation_already_marked_expired_still_sends_the_file_back_unrepaired(
     process, store, staff
 ):
-    import datetime
-
-    from django.utils import timezone
-
-    from workflows.quotation_models import Quotation
     from workflows.tasks import fire_automatic_transitions
 
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
-    quotation = quote(case, staff)
-    yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
+    case, quotation = quoted_file(process, store, staff)
     # Marked expired on an earlier run that could not move the case.
-    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday, status="expired")
+    expire(quotation, store, status="expired")
 
     assert fire_automatic_transitions.call_local()["fired"] == [case.reference]
 
