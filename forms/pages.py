@@ -4,7 +4,7 @@
 renders the live version of its form (one step per page break, see ``forms.progress``), checks
 each post (honeypot, rate limit, validation), and hands the valid, complete form to
 ``process_form_submission(form, request)``. ``FormPage`` stores a ``FormSubmission``; the page
-that opens a case is ``workflows.pages.CaseRequestPage``.
+that opens a case is ``workflows.models.pages.CaseRequestPage``.
 
 The small ``get_*`` hooks say when to override them. After a successful post the visitor is
 redirected to ``?sent`` (so reloading does not send again), which shows the thank-you text and

@@ -5,12 +5,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from project.core import health
-from workflows.views.decision import decision_pdf_view, decision_view
 
 urlpatterns = [
     path("health/", health.health_view, name="health"),
-    path("quotation/<str:token>/", decision_view, name="quotation_decision"),
-    path("quotation/<str:token>/pdf/", decision_pdf_view, name="quotation_decision_pdf"),
+    path("", include("aftersales.urls")),
     path("api/v1/", include("forms.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -13,10 +13,19 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from workflows import hooks
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
 
-# Names a transition condition may use (the rule language resolves dotted names below them).
-CONDITION_ROOTS = ("data", "case", "store", "customer", "actor", "quotation", "today")
+# Names a transition condition may use (the rule language resolves dotted names below them);
+# feature apps add theirs through ``workflows.hooks.register_rule_context``.
+CONDITION_ROOTS = ("data", "case", "store", "customer", "actor", "today")
+
+
+def condition_roots() -> tuple[str, ...]:
+    """The engine's roots and those the installed features declare."""
+    return CONDITION_ROOTS + tuple(
+        root for root in hooks.rule_context_roots() if root not in CONDITION_ROOTS
+    )
 
 
 @dataclass(frozen=True)
@@ -92,20 +101,19 @@ class ProcessDefinition:
     assignment_rule: str = AssignmentRule.NONE
     assignment_field: str = ""
     assignee_group_id: int | None = None
-    quotation_send_transition: str = ""
-    quotation_accept_transition: str = ""
-    quotation_refuse_transition: str = ""
+    # (event, transition code) pairs: what happens outside the engine and moves a case
+    # (``ProcessTrigger`` rows, frozen here; see ``workflows.hooks.TriggerEvent``).
+    triggers: tuple[tuple[str, str], ...] = ()
 
     # --- lookups ---------------------------------------------------------------------------------
 
-    @property
-    def takes_quotations(self) -> bool:
-        """Whether sending or answering a quotation moves this process's cases."""
-        return bool(
-            self.quotation_send_transition
-            or self.quotation_accept_transition
-            or self.quotation_refuse_transition
-        )
+    def trigger(self, event: str) -> str:
+        """The code of the transition ``event`` fires, or "" when it moves no case."""
+        return next((code for name, code in self.triggers if name == event), "")
+
+    def takes_events(self, prefix: str) -> bool:
+        """Whether any event whose name starts with ``prefix`` moves this process's cases."""
+        return any(name.startswith(prefix) and code for name, code in self.triggers)
 
     def state(self, code: str) -> StateDef | None:
         return next((state for state in self.states if state.code == code), None)
@@ -143,9 +151,7 @@ class ProcessDefinition:
             "assignment_rule": self.assignment_rule,
             "assignment_field": self.assignment_field,
             "assignee_group_id": self.assignee_group_id,
-            "quotation_send_transition": self.quotation_send_transition,
-            "quotation_accept_transition": self.quotation_accept_transition,
-            "quotation_refuse_transition": self.quotation_refuse_transition,
+            "triggers": [list(pair) for pair in self.triggers],
         }
 
     @classmethod
@@ -180,9 +186,7 @@ class ProcessDefinition:
             assignment_rule=data.get("assignment_rule", AssignmentRule.NONE),
             assignment_field=data.get("assignment_field", ""),
             assignee_group_id=data.get("assignee_group_id"),
-            quotation_send_transition=data.get("quotation_send_transition", ""),
-            quotation_accept_transition=data.get("quotation_accept_transition", ""),
-            quotation_refuse_transition=data.get("quotation_refuse_transition", ""),
+            triggers=_triggers_from_json(data),
         )
 
     # --- validation ------------------------------------------------------------------------------
@@ -237,13 +241,15 @@ class ProcessDefinition:
                     "e.g. today > data.reserved_until."
                 )
 
-        for event, code in (
-            ("Sending a quotation to the customer", self.quotation_send_transition),
-            ("The customer's acceptance of a quotation", self.quotation_accept_transition),
-            ("The customer's refusal of a quotation", self.quotation_refuse_transition),
-        ):
-            if code and code not in transition_codes:
-                errors.append(f"{event} fires “{code}”, which is not a transition of this process.")
+        events = hooks.trigger_events()
+        for name, code in self.triggers:
+            event = events.get(name)
+            if event is None:
+                errors.append(f"The trigger event “{name}” is not known to Atelier.")
+            elif code and code not in transition_codes:
+                errors.append(
+                    f"{event.label} fires “{code}”, which is not a transition of this process."
+                )
 
         if len(initial) == 1 and not errors:
             errors.extend(self._graph_errors(initial[0]))
@@ -285,10 +291,18 @@ def _condition_errors(t: TransitionDef) -> list[str]:
     from forms.rules import RuleError, parse_rule
 
     try:
-        parse_rule(t.condition).validate(CONDITION_ROOTS)
+        parse_rule(t.condition).validate(condition_roots())
     except RuleError as exc:
         return [f"Transition “{t.code}” has an invalid condition: {exc.message}"]
     return []
+
+
+def _triggers_from_json(data: dict) -> tuple[tuple[str, str], ...]:
+    """The spec's triggers; a version published before triggers existed names them by keys of
+    its own, which the registered events still read (``TriggerEvent.spec_key``)."""
+    if "triggers" in data:
+        return tuple((event, code) for event, code in data["triggers"])
+    return tuple(hooks.legacy_triggers(data))
 
 
 def _walk(start: str, edges: dict[str, set[str]]) -> set[str]:

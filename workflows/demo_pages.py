@@ -2,9 +2,9 @@
 repair process (workflows/demo.py) for the Seoul boutique.
 
 Run after ``workflows.demo.seed`` (it needs the process). The process's intake form gets the
-contact fields the page maps to the case's customer (``name``, an e-mail and a phone field, see
-``workflows.pages``) after a page break, so the public form has two steps; they are optional, so
-staff opening cases at the counter are not asked for them.
+contact fields the page maps to the case's customer (``name``, an e-mail and a phone field,
+see ``workflows.models.pages``) after a page break, so the public form has two steps; they are
+optional, so staff opening cases at the counter are not asked for them.
 """
 
 from django.contrib.auth import get_user_model
@@ -15,7 +15,7 @@ from forms.models import FormField
 from forms.services import form_publish
 from project.stores.models import Store
 from workflows.models import Process
-from workflows.pages import CaseRequestPage
+from workflows.models.pages import CaseRequestPage
 from workflows.services import process_publish
 
 CONTACT_FIELDS = [

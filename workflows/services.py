@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, has_transition_perm
 from forms.builder import answers_for_rules
 from forms.models import FormVersion
 from project.stores.models import Store, StoreMembership
+from workflows import hooks
 from workflows.choices import AssignmentRule, EventKind
 from workflows.definition import (
     ProcessDefinition,
@@ -88,9 +89,11 @@ def process_build_definition(*, process: Process) -> ProcessDefinition:
         assignment_rule=process.assignment_rule,
         assignment_field=process.assignment_field,
         assignee_group_id=process.assignee_group_id,
-        quotation_send_transition=process.quotation_send_transition.strip(),
-        quotation_accept_transition=process.quotation_accept_transition.strip(),
-        quotation_refuse_transition=process.quotation_refuse_transition.strip(),
+        triggers=tuple(
+            (trigger.event, trigger.transition.strip())
+            for trigger in process.triggers.all()
+            if trigger.transition.strip()
+        ),
     )
 
 
@@ -308,7 +311,7 @@ def case_open(
             # Files are stored once the case exists; the answers then refer to them.
             case.data = _form_data(form, case=case, actor=actor)
             case.save(update_fields=["data"])
-        event = CaseEvent.objects.create(
+        event = _record_event(
             case=case,
             kind=EventKind.OPENED,
             actor=actor,
@@ -328,8 +331,9 @@ def case_open(
 def rule_context(case: Case, actor) -> dict:
     """What a transition condition can read: ``data.*``, ``case.*``, ``store.*``,
     ``customer.*``, ``actor.*`` (``username``, ``groups``, ``is_assignee``, ``is_opener``),
-    ``quotation.*`` (the latest version) and ``today`` (in the store's time zone). Numbers and
-    amounts in ``data`` are read as numbers, as the form field that stored them says."""
+    ``today`` (in the store's time zone), and the roots feature apps add
+    (``workflows.hooks.register_rule_context``). Numbers and amounts in ``data`` are read as
+    numbers, as the form field that stored them says."""
     return {
         "data": answers_for_rules(_data_field_types(case), case.data),
         "case": {
@@ -355,22 +359,9 @@ def rule_context(case: Case, actor) -> dict:
             "is_assignee": case.assignee_id == actor.pk,
             "is_opener": case.opened_by_id == actor.pk,
         },
-        "quotation": _latest_quotation(case),
         "today": timezone.now().astimezone(case.store.zoneinfo).date(),
+        **hooks.rule_context_extra(case, actor),
     }
-
-
-def _latest_quotation(case: Case) -> dict | None:
-    """``quotation.*`` of the rule context: the case's latest quotation version (``number``,
-    ``status``, ``valid_until``, ``total``, ``currency``), or None. Read once per case instance."""
-    if not hasattr(case, "_latest_quotation"):
-        latest = (
-            case.quotations.order_by("-number")
-            .values("number", "status", "valid_until", "total", "currency")
-            .first()
-        )
-        case._latest_quotation = latest
-    return case._latest_quotation
 
 
 def _data_field_types(case: Case) -> dict[str, str]:
@@ -581,7 +572,7 @@ def case_transition(
             # django-fsm's ConcurrentTransitionMixin adds "AND state = <as read>" to the UPDATE.
             # The row is locked, so the columns left out still hold what was read.
             locked.save(update_fields=changed)
-            event = CaseEvent.objects.create(
+            event = _record_event(
                 case=locked,
                 kind=EventKind.TRANSITION,
                 actor=actor,
@@ -646,6 +637,38 @@ def _seconds(delta: datetime.timedelta) -> Decimal:
 # --- Assignment, notes, attachments ---------------------------------------------------------------
 
 
+def _record_event(**fields) -> CaseEvent:
+    """Write a case event, and let the features that listen (``workflows_event_recorded``) act
+    in the same transaction, so their rows (an outbox message, an archive entry) and the event
+    stand or fall together."""
+    with transaction.atomic():
+        event = CaseEvent.objects.create(**fields)
+        hooks.event_recorded(event)
+    return event
+
+
+def case_fire_trigger(
+    *,
+    case: Case,
+    event: str,
+    actor,
+    comment: str = "",
+    now: datetime.datetime | None = None,
+    only_from_sources: bool = False,
+) -> CaseEvent | None:
+    """Fire the transition the case's process maps to ``event`` (its triggers, e.g.
+    ``course.completed``), as ``actor``. None when the process maps no transition to it, or,
+    with ``only_from_sources``, when the case is not in one of that transition's sources;
+    otherwise the transition's event, or TransitionRefused saying why it cannot fire."""
+    code = case.definition.trigger(event)
+    if not code:
+        return None
+    definition = case.definition.transition(code)
+    if only_from_sources and (definition is None or case.state not in definition.sources):
+        return None
+    return case_transition(case=case, transition=code, actor=actor, comment=comment, now=now)
+
+
 def case_assign(*, case: Case, assignee, actor, now=None) -> CaseEvent:
     """Give the case to ``assignee`` (None: unassign). The assignee must belong to its store."""
     _refuse_read_only(case, actor)
@@ -658,7 +681,7 @@ def case_assign(*, case: Case, assignee, actor, now=None) -> CaseEvent:
         locked = _lock(case)
         previous = locked.assignee
         Case.objects.filter(pk=locked.pk).update(assignee=assignee)
-        event = CaseEvent.objects.create(
+        event = _record_event(
             case=locked,
             kind=EventKind.ASSIGNED,
             actor=actor,
@@ -680,7 +703,7 @@ def case_comment(*, case: Case, actor, text: str, now=None) -> CaseEvent:
     text = text.strip()
     if not text:
         raise InvalidInput("The note is empty.", field_errors={"text": ["Write something."]})
-    return CaseEvent.objects.create(
+    return _record_event(
         case=case,
         kind=EventKind.COMMENT,
         actor=actor,
@@ -729,7 +752,7 @@ def case_attach(*, case: Case, actor, upload) -> Attachment:
         attachment = _store_attachment(
             case=case, actor=actor, upload=upload, content_type=content_type
         )
-        CaseEvent.objects.create(
+        _record_event(
             case=case,
             kind=EventKind.ATTACHMENT,
             actor=actor,
@@ -899,7 +922,7 @@ def _move_case(row: MoveRow, to_version: ProcessVersion, actor, now: datetime.da
         changed.append("closed_at")
     # ConcurrentTransitionMixin adds "AND state = <as read>" to the UPDATE.
     case.save(update_fields=changed)
-    CaseEvent.objects.create(
+    _record_event(
         case=case,
         kind=EventKind.MIGRATED,
         actor=actor,

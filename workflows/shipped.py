@@ -12,6 +12,9 @@ error names the file, the place in it and the reason. One file describes one pro
     intake_form = "price-exception-request"   # a form slug (of this file or already loaded)
     description = "…"                   # optional; so are assignment_rule and assignee_group
 
+    [process.triggers]                  # optional: events from outside that fire a transition
+    "some.event" = "transition_code"    # an event a feature app registers (workflows.hooks)
+
     [[forms]]                           # forms the process uses, created when missing
     slug = "price-exception-request"
     name = "Price exception request"
@@ -62,8 +65,9 @@ from django.db import transaction
 
 from forms.models import FormDefinition, FormField
 from forms.services import form_publish
+from workflows import hooks
 from workflows.errors import PublishRefused
-from workflows.models import Process, ProcessState, ProcessTransition
+from workflows.models import Process, ProcessState, ProcessTransition, ProcessTrigger
 from workflows.services import process_publish
 
 SHIPPED_DIR = Path(settings.BASE_DIR) / "fixtures" / "processes"
@@ -76,9 +80,7 @@ _PROCESS_KEYS = {
     "description",
     "assignment_rule",
     "assignee_group",
-    "quotation_send_transition",
-    "quotation_accept_transition",
-    "quotation_refuse_transition",
+    "triggers",
 }
 _FORM_KEYS = {"slug", "name", "purpose", "description", "fields"}
 _FIELD_COLUMNS = {
@@ -263,18 +265,13 @@ class _Loader:
         )
         if "intake_form" in spec:
             process.intake_form = self.form_by_slug("[process]", spec["intake_form"])
-        for key in (
-            "quotation_send_transition",
-            "quotation_accept_transition",
-            "quotation_refuse_transition",
-        ):
-            setattr(process, key, spec.get(key, ""))
         if "assignment_rule" in spec:
             process.assignment_rule = spec["assignment_rule"]
         if "assignee_group" in spec:
             process.assignee_group = self.group("[process]", spec["assignee_group"])
         self.clean("[process]", process)
         process.save()
+        self.load_triggers(process, spec.get("triggers", {}))
         for position, state_spec in enumerate(self.spec.get("states", [])):
             where = f"states[{position}]"
             self.check_keys(where, state_spec, _STATE_KEYS, {"code", "label", "kind"})
@@ -290,6 +287,23 @@ class _Loader:
         except PublishRefused as exc:
             self.fail(f"[process] ({process.code})", "; ".join(exc.errors))
         self.report.created.append(f"process {process.code}")
+
+    def load_triggers(self, process: Process, triggers: Any) -> None:
+        where = "[process.triggers]"
+        if not isinstance(triggers, dict):
+            self.fail(where, "give a table of event = transition code.")
+        known = hooks.trigger_events()
+        for position, (event, code) in enumerate(triggers.items()):
+            if event not in known:
+                self.fail(
+                    where,
+                    f"unknown event “{event}”; known: {', '.join(sorted(known)) or 'none'}.",
+                )
+            trigger = ProcessTrigger(
+                process=process, sort_order=position, event=event, transition=str(code)
+            )
+            self.clean(f"{where} {event}", trigger, exclude=["process"])
+            trigger.save()
 
     def load_transition(self, where: str, process: Process, position: int, spec: dict) -> None:
         self.check_keys(where, spec, _TRANSITION_KEYS, {"code", "label", "from", "to"})

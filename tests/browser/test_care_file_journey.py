@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from aftersales.models import Quotation, ServiceItem
 from project.accounts.roles import Role
 from tests.browser.test_process_journey import expect_message, sign_in, sign_out
 from tests.browser.test_public_request_journey import draw_signature
 from tests.factories import StoreFactory, UserFactory
 from tests.forms.samples import PNG
 from workflows.models import Case
-from workflows.quotation_models import Quotation, ServiceItem
 from workflows.shipped import SHIPPED_DIR, load_process_file
 
 pytestmark = [

@@ -92,7 +92,7 @@ def refusal(case, code, actor, **kwargs) -> TransitionRefused:
 def quote(case, staff):
     """The diagnosis quoted and sent to the customer: what the decision is taken on. Sending it
     moves a file in "quotation in preparation" to "quotation sent"."""
-    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
+    from aftersales.services import lines_from_case_data, quotation_create, quotation_send
 
     quotation = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
     sent = quotation_send(quotation=quotation, actor=staff)
@@ -103,8 +103,8 @@ def quote(case, staff):
 def decide(case, staff, *, accept: bool, reason: str = ""):
     """The customer's decision given at the counter, recorded on the quotation sent (quoted and
     sent first when none is): that is what fires "customer_accepts" or "customer_refuses"."""
-    from workflows.quotation_models import QuotationStatus
-    from workflows.quotations import quotation_decide
+    from aftersales.models import QuotationStatus
+    from aftersales.services import quotation_decide
 
     sent = case.quotations.filter(status=QuotationStatus.SENT).order_by("-number").first()
     quotation_decide(
@@ -267,7 +267,7 @@ def expire(quotation, store, **columns):
 
     from django.utils import timezone
 
-    from workflows.quotation_models import Quotation
+    from aftersales.models import Quotation
 
     yesterday = timezone.now().astimezone(store.zoneinfo).date() - datetime.timedelta(days=1)
     Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday, **columns)
@@ -314,7 +314,7 @@ def test_a_quotation_already_marked_expired_still_sends_the_file_back_unrepaired
 def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
     process, store, staff
 ):
-    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
+    from aftersales.services import lines_from_case_data, quotation_create, quotation_send
 
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
@@ -335,7 +335,7 @@ def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
 def test_send_quotation_by_hand_without_a_sent_quotation_is_refused_and_says_how(
     process, store, staff
 ):
-    from workflows.quotations import lines_from_case_data, quotation_create
+    from aftersales.services import lines_from_case_data, quotation_create
 
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)
@@ -373,8 +373,8 @@ def test_a_send_refused_by_the_transition_changes_nothing(
 ):
     from django.core import mail
 
+    from aftersales.services import lines_from_case_data, quotation_create, quotation_send
     from workflows.models import Case
-    from workflows.quotations import lines_from_case_data, quotation_create, quotation_send
 
     case = open_care_file(process, store, staff)
     Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
@@ -483,7 +483,7 @@ def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(process
 def test_the_customers_acceptance_on_the_decision_page_moves_the_case(
     client, process, store, staff
 ):
-    from workflows.quotations import decision_token
+    from aftersales.services import decision_token
 
     case = open_care_file(process, store, staff)
     move(case, "send_to_diagnosis", staff)

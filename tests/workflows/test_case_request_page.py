@@ -11,7 +11,7 @@ from tests.factories import StoreFactory
 from tests.forms.pages import add_page, published_form
 from tests.workflows.factories import make_process, published_process
 from workflows.models import Case, CaseEvent, Process
-from workflows.pages import PUBLIC_WEB_USERNAME, CaseRequestPage, public_web_user
+from workflows.models.pages import PUBLIC_WEB_USERNAME, CaseRequestPage, public_web_user
 
 pytestmark = pytest.mark.django_db
 

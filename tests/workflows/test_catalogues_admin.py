@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.models import ServiceItem, SparePart
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
 from tests.workflows.test_designer_journey import form_with_button, submit, text_of
-from workflows.quotation_models import ServiceItem, SparePart
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from aftersales.models import QuotationStatus
+from aftersales.services import decision_problem
 from project.accounts.demo import DEMO_USERS
 from workflows.models import Case
-from workflows.quotation_models import QuotationStatus
-from workflows.quotations import decision_problem
 from workflows.services import available_transitions, may_act_on
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def can_move_on(case: Case, user) -> bool:
     if not may_act_on(case, user):
         return False
     definition = case.definition
-    send = definition.transition(definition.quotation_send_transition)
+    send = definition.transition(definition.trigger("quotation.sent"))
     if (
         send is not None
         and case.state in send.sources
@@ -43,7 +43,7 @@ def can_move_on(case: Case, user) -> bool:
     return (
         waiting is not None
         and decision_problem(waiting) is None
-        and bool(definition.quotation_accept_transition)
+        and bool(definition.trigger("quotation.accepted"))
     )
 
 

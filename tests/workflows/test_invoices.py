@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.models import Invoice, Quotation, QuotationStatus, ServiceItem, SparePart
+from aftersales.services import invoice_create, quotation_create
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
 from tests.workflows.factories import published_process
 from workflows.errors import InvalidInput
-from workflows.quotation_models import Invoice, Quotation, QuotationStatus, ServiceItem, SparePart
-from workflows.quotations import invoice_create, quotation_create
 from workflows.services import case_open
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.money import LineAmounts, round_money, totals
+from aftersales.pricing import LineAmounts, totals
+from project.core.money import round_money
 
 D = Decimal
 

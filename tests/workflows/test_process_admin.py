@@ -42,6 +42,7 @@ def process_form(**overrides) -> dict:
                 {"code": "refused", "label": "Refused", "kind": "terminal"},
             ],
         ),
+        **formset("triggers", []),
         **formset(
             "transitions",
             [

@@ -25,7 +25,7 @@ from tests.forms.pages import site_root
 from tests.forms.samples import PDF, PNG, data_url, drawing
 from tests.workflows.test_designer_journey import form_with_button, submit, text_of
 from workflows.models import Attachment, Case, Process
-from workflows.pages import CaseRequestPage
+from workflows.models.pages import CaseRequestPage
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,8 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from project.accounts.roles import Role
-from project.stores.models import Store
-from tests.factories import StoreFactory, UserFactory
-from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
-from workflows.models import Case, Process
-from workflows.quotation_models import Quotation, QuotationStatus, ServiceItem
-from workflows.quotations import (
+from aftersales.models import Quotation, QuotationStatus, ServiceItem
+from aftersales.services import (
     DECISION_SALT,
     DecisionRefused,
     decision_token,
@@ -24,6 +19,11 @@ from workflows.quotations import (
     quotation_revise,
     quotation_send,
 )
+from project.accounts.roles import Role
+from project.stores.models import Store
+from tests.factories import StoreFactory, UserFactory
+from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
+from workflows.models import Case, Process
 from workflows.shipped import SHIPPED_DIR, load_process_file
 
 pytestmark = pytest.mark.django_db
@@ -318,11 +318,13 @@ def test_no_decision_while_the_case_is_not_waiting_for_one(process, store, staff
 def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process():
     from tests.workflows.factories import published_process
     from workflows.errors import PublishRefused
+    from workflows.models import ProcessTrigger
     from workflows.services import process_publish
 
     process = published_process()
-    process.quotation_accept_transition = "customer_says_yes"
-    process.save()
+    ProcessTrigger.objects.create(
+        process=process, event="quotation.accepted", transition="customer_says_yes"
+    )
 
     with pytest.raises(PublishRefused) as refused:
         process_publish(process=process, actor=UserFactory(is_superuser=True))
@@ -336,11 +338,13 @@ def test_publishing_refuses_a_decision_that_fires_no_transition_of_the_process()
 def test_publishing_refuses_a_quotation_send_that_fires_no_transition_of_the_process():
     from tests.workflows.factories import published_process
     from workflows.errors import PublishRefused
+    from workflows.models import ProcessTrigger
     from workflows.services import process_publish
 
     process = published_process()
-    process.quotation_send_transition = "quotation_gone"
-    process.save()
+    ProcessTrigger.objects.create(
+        process=process, event="quotation.sent", transition="quotation_gone"
+    )
 
     with pytest.raises(PublishRefused) as refused:
         process_publish(process=process, actor=UserFactory(is_superuser=True))

@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from aftersales.models import Quotation, QuotationStatus, ServiceItem
+from aftersales.services import quotation_create
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
 from tests.workflows.factories import published_process
 from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
 from tests.workflows.test_designer_journey import form_with_button, messages_of, submit, text_of
-from workflows.models import Process
-from workflows.quotation_models import Quotation, QuotationStatus, ServiceItem
-from workflows.quotations import quotation_create
+from workflows.models import Process, ProcessTrigger
 from workflows.services import case_open, process_publish
 from workflows.shipped import SHIPPED_DIR, load_process_file
 
@@ -138,8 +138,9 @@ def test_an_accepted_light_intervention_is_invoiced_from_the_case_page(login_cli
     battery.prices.create(currency="KRW", amount=Decimal("60000"))
     battery.save()
     process = published_process()
-    process.quotation_accept_transition = process.transitions.first().code
-    process.save()
+    ProcessTrigger.objects.create(
+        process=process, event="quotation.accepted", transition=process.transitions.first().code
+    )
     process_publish(process=process, actor=UserFactory(is_superuser=True))
     case = case_open(process=process, store=store, actor=staff)
     quotation = quotation_create(case=case, actor=staff, lines=[{"service": "SRV-BATTERY"}])

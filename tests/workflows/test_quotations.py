@@ -8,23 +8,23 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from project.accounts.roles import Role
-from tests.factories import StoreFactory, UserFactory
-from tests.workflows.factories import published_process
-from workflows.errors import InvalidInput
-from workflows.quotation_models import (
+from aftersales.models import (
     Quotation,
     QuotationLine,
     QuotationStatus,
     ServiceItem,
     SparePart,
 )
-from workflows.quotations import (
+from aftersales.services import (
     quotation_create,
     quotation_revise,
     quotation_send,
     quotation_update,
 )
+from project.accounts.roles import Role
+from tests.factories import StoreFactory, UserFactory
+from tests.workflows.factories import published_process
+from workflows.errors import InvalidInput
 from workflows.services import case_open
 
 pytestmark = pytest.mark.django_db

@@ -34,6 +34,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from aftersales.models import Quotation, QuotationStatus
+from aftersales.services import quotation_create, quotation_decide, quotation_send
 from forms.builder import checklist_slots
 from forms.choices import LAYOUT_TYPES, FieldType
 from forms.models import FormVersion
@@ -43,8 +45,6 @@ from tests.forms.samples import JPEG, PDF, PNG, data_url, drawing
 from workflows.definition import TransitionDef
 from workflows.errors import TransitionRefused
 from workflows.models import Case, Process
-from workflows.quotation_models import Quotation, QuotationStatus
-from workflows.quotations import quotation_create, quotation_decide, quotation_send
 from workflows.services import (
     SCHEDULER_USERNAME,
     case_open,
@@ -212,7 +212,7 @@ SETUPS: dict[str, Setup] = {
     "care_file:send_quotation": Setup(
         why="Its source, quoting, is reached only by record_diagnosis: out of warranty. Its "
         "condition needs a sent quotation: sending one (quotation_send) fires it, as the process's "
-        "quotation_send_transition.",
+        "trigger for quotation.sent.",
         intake=OUT_OF_WARRANTY,
         fire=send_a_quotation,
     ),

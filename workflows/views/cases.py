@@ -36,7 +36,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 
 from project.stores.models import Store
-from workflows import selectors
+from workflows import hooks, selectors
 from workflows.choices import ButtonStyle, EventKind
 from workflows.definition import ProcessDefinition, TransitionDef
 from workflows.errors import InvalidInput, TransitionRefused, WorkflowError
@@ -377,7 +377,6 @@ class CaseDetailView(CaseViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from workflows.diagram import render_process_svg
-        from workflows.views.quotations import quotation_panel
 
         case = self.case
         definition = case.definition
@@ -438,7 +437,7 @@ class CaseDetailView(CaseViewMixin, TemplateView):
                 "upload_form": kwargs.get("upload_form") or UploadForm(prefix="upload"),
                 "assign_form": kwargs.get("assign_form") or AssignForm(prefix="assign", case=case),
                 "events_url": reverse("cases:events", args=[case.pk]),
-                "quotation_panel": quotation_panel(case, user),
+                "panels": hooks.case_panels(case, user, **kwargs.get("panel_forms", {})),
             }
         )
         return context

@@ -1,1 +1,1 @@
-from workflows.wagtail_hooks import cases, catalogues, processes  # noqa: F401
+from workflows.wagtail_hooks import cases, processes  # noqa: F401

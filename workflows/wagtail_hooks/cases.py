@@ -23,11 +23,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from project.stores.models import Store
+from workflows import hooks as workflow_hooks
 from workflows import selectors
 from workflows.models import Case, Process
 from workflows.views import cases as views
-from workflows.views import quotations as quotation_views
-from workflows.views.review import MonthlyReviewView
 
 User = get_user_model()
 
@@ -193,8 +192,7 @@ class CaseViewSet(ModelViewSet):
                 name="attachment",
             ),
             path("<int:pk>/events/", views.case_events_json, name="events"),
-            *quotation_views.urls(),
-            path("review/", MonthlyReviewView.as_view(), name="review"),
+            *workflow_hooks.case_urls(),
         ]
 
 
@@ -299,16 +297,3 @@ def add_case_panels(request, panels):
                 OverdueCasesPanel(request.user),
             ]
         )
-
-
-@hooks.register("register_reports_menu_item")
-def register_monthly_review():
-    from wagtail.admin.menu import MenuItem
-
-    class ReviewMenuItem(MenuItem):
-        def is_shown(self, request):
-            return views.can_view_cases(request.user)
-
-    return ReviewMenuItem(
-        _("Monthly review"), reverse("cases:review"), icon_name="list-ul", order=900
-    )

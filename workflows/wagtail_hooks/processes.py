@@ -39,17 +39,15 @@ class ProcessViewSet(ModelViewSet):
             ],
             heading=_("Assignment"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("quotation_send_transition"),
-                FieldRowPanel(
-                    [
-                        FieldPanel("quotation_accept_transition"),
-                        FieldPanel("quotation_refuse_transition"),
-                    ]
-                ),
-            ],
-            heading=_("Quotations"),
+        InlinePanel(
+            "triggers",
+            heading=_("Triggers"),
+            label=_("Trigger"),
+            help_text=_(
+                "Events from outside the process that fire one of its transitions, e.g. a "
+                "document sent to the customer or the customer's answer."
+            ),
+            panels=[FieldRowPanel([FieldPanel("event"), FieldPanel("transition")])],
         ),
         InlinePanel(
             "states",

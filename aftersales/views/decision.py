@@ -13,15 +13,15 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from workflows.pages import public_web_user
-from workflows.quotations import (
+from aftersales.services import (
     DecisionRefused,
     decision_problem,
     quotation_decide,
     quotation_for_token,
 )
+from workflows.models.pages import public_web_user
 
-TEMPLATE = "workflows/decision/page.html"
+TEMPLATE = "aftersales/decision/page.html"
 
 
 class DecisionForm(forms.Form):
@@ -92,7 +92,7 @@ def decision_pdf_view(request, token: str):
     """The PDF of the quotation the link is for, while the link is valid (even once answered)."""
     from django.http import Http404, HttpResponse
 
-    from workflows.quotation_pdf import pdf_filename, quotation_pdf
+    from aftersales.pdf import pdf_filename, quotation_pdf
 
     try:
         quotation = quotation_for_token(token)

@@ -22,8 +22,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from workflows.quotation_models import Quotation
-from workflows.quotations import amount_with_currency
+from aftersales.formatting import amount_with_currency
+from aftersales.models import Quotation
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 # Regular and bold font per language; DejaVu for every other language.

@@ -1,6 +1,6 @@
 """Catalogues (spare parts, service items) and quotations: the typed models after-sales needs for
-real arithmetic. Amounts are Decimal and computed by ``workflows.money``; services that change
-them are in ``workflows.quotations``.
+real arithmetic. Amounts are Decimal and computed by ``aftersales.pricing``; services that change
+them are in ``aftersales.services``.
 
 Catalogues are edited in the admin (Catalogues menu) and, later, filled by the ERP bridge: a part
 or service has a description per language and a price per currency, each as a child row.
@@ -16,13 +16,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from aftersales.choices import LineKind, QuotationStatus
+from project.core.money import currency_decimals, round_money
 from project.stores.choices import Currency
 from project.stores.scoping import StoreScopedQuerySet
-from workflows.money import currency_decimals, round_money
 
 MONEY_DIGITS = 14
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -105,6 +107,7 @@ class SparePart(_CatalogueEntry):
     brand = models.CharField(_("brand"), max_length=80, blank=True)
 
     class Meta:
+        db_table = "workflows_sparepart"  # the table from before the app existed
         ordering = ["part_number"]
         verbose_name = _("spare part")
         verbose_name_plural = _("spare parts")
@@ -117,6 +120,7 @@ class SparePartText(_Text):
     part = ParentalKey(SparePart, on_delete=models.CASCADE, related_name="texts")
 
     class Meta(_Text.Meta):
+        db_table = "workflows_spareparttext"  # the table from before the app existed
         constraints = [
             models.UniqueConstraint(fields=["part", "language"], name="workflows_part_text_once")
         ]
@@ -126,6 +130,7 @@ class SparePartPrice(_Price):
     part = ParentalKey(SparePart, on_delete=models.CASCADE, related_name="prices")
 
     class Meta(_Price.Meta):
+        db_table = "workflows_sparepartprice"  # the table from before the app existed
         constraints = [
             models.UniqueConstraint(fields=["part", "currency"], name="workflows_part_price_once")
         ]
@@ -140,6 +145,7 @@ class ServiceItem(_CatalogueEntry):
     )
 
     class Meta:
+        db_table = "workflows_serviceitem"  # the table from before the app existed
         ordering = ["code"]
         verbose_name = _("service item")
         verbose_name_plural = _("service items")
@@ -152,6 +158,7 @@ class ServiceItemText(_Text):
     item = ParentalKey(ServiceItem, on_delete=models.CASCADE, related_name="texts")
 
     class Meta(_Text.Meta):
+        db_table = "workflows_serviceitemtext"  # the table from before the app existed
         constraints = [
             models.UniqueConstraint(fields=["item", "language"], name="workflows_service_text_once")
         ]
@@ -161,6 +168,7 @@ class ServiceItemPrice(_Price):
     item = ParentalKey(ServiceItem, on_delete=models.CASCADE, related_name="prices")
 
     class Meta(_Price.Meta):
+        db_table = "workflows_serviceitemprice"  # the table from before the app existed
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "currency"], name="workflows_service_price_once"
@@ -171,22 +179,7 @@ class ServiceItemPrice(_Price):
 # --- Quotations -----------------------------------------------------------------------------------
 
 
-class QuotationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent to the customer")
-    ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
-    SUPERSEDED = "superseded", _("Replaced by a revision")
-    EXPIRED = "expired", _("Expired")
-
-
-class LineKind(models.TextChoices):
-    PART = "part", _("Spare part")
-    SERVICE = "service", _("Service")
-    OTHER = "other", _("Other")
-
-
-class Quotation(models.Model):
+class Quotation(ConcurrentTransitionMixin, models.Model):
     """One version of a case's quotation. Only a draft changes; the customer decides on one
     exact version."""
 
@@ -194,8 +187,12 @@ class Quotation(models.Model):
     number = models.PositiveIntegerField(_("version"))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     valid_until = models.DateField(_("valid until"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=QuotationStatus.choices, default=QuotationStatus.DRAFT
+    status = FSMField(
+        _("status"),
+        max_length=12,
+        choices=QuotationStatus.choices,
+        default=QuotationStatus.DRAFT,
+        protected=True,
     )
     subtotal = models.DecimalField(_("subtotal"), max_digits=MONEY_DIGITS, decimal_places=2)
     tax = models.DecimalField(_("tax"), max_digits=MONEY_DIGITS, decimal_places=2)
@@ -205,7 +202,7 @@ class Quotation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    # Set when sent: the secret in the customer's decision link (workflows.quotations).
+    # Set when sent: the secret in the customer's decision link (aftersales.services.decisions).
     decision_nonce = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The customer's decision (the decision page and the counter record it).
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -216,6 +213,7 @@ class Quotation(models.Model):
     objects = StoreScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "workflows_quotation"  # the table from before the app existed
         ordering = ["case", "number"]
         verbose_name = _("quotation")
         verbose_name_plural = _("quotations")
@@ -234,6 +232,40 @@ class Quotation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == QuotationStatus.DRAFT
+
+    # Transitions change the quotation in memory; the services in aftersales.services save it.
+
+    @transition(status, source=QuotationStatus.DRAFT, target=QuotationStatus.SENT)
+    def send(self, *, at, nonce: str) -> None:
+        """Sent to the customer, with the secret of their decision link."""
+        self.sent_at = at
+        self.decision_nonce = nonce
+
+    @transition(status, source=QuotationStatus.SENT, target=QuotationStatus.ACCEPTED)
+    def accept(self, *, at, name: str) -> None:
+        """Accepted by the customer, who typed ``name`` as a signature."""
+        self.decided_at = at
+        self.decision_name = name[:200]
+        self.refusal_reason = ""
+
+    @transition(status, source=QuotationStatus.SENT, target=QuotationStatus.REFUSED)
+    def refuse(self, *, at, reason: str = "") -> None:
+        """Refused by the customer, with their reason if they gave one."""
+        self.decided_at = at
+        self.decision_name = ""
+        self.refusal_reason = reason
+
+    @transition(
+        status,
+        source=[QuotationStatus.DRAFT, QuotationStatus.SENT, QuotationStatus.EXPIRED],
+        target=QuotationStatus.SUPERSEDED,
+    )
+    def supersede(self) -> None:
+        """Replaced by a newer version (a revision)."""
+
+    @transition(status, source=QuotationStatus.SENT, target=QuotationStatus.EXPIRED)
+    def expire(self) -> None:
+        """Its validity ended before the customer answered."""
 
 
 class QuotationLine(models.Model):
@@ -277,6 +309,7 @@ class QuotationLine(models.Model):
     net = models.DecimalField(_("amount"), max_digits=MONEY_DIGITS, decimal_places=2)
 
     class Meta:
+        db_table = "workflows_quotationline"  # the table from before the app existed
         ordering = ["quotation", "position"]
         verbose_name = _("quotation line")
         verbose_name_plural = _("quotation lines")
@@ -290,7 +323,7 @@ class QuotationLine(models.Model):
 
 class Invoice(models.Model):
     """An invoice for a light intervention, made from the quotation the customer accepted and
-    identical to it (``workflows.quotations.invoice_create`` refuses any difference). Numbered
+    identical to it (``aftersales.services.invoice_create`` refuses any difference). Numbered
     per store and year without gaps: ``INV-SEL-01-2026-000042``."""
 
     case = models.ForeignKey("workflows.Case", on_delete=models.PROTECT, related_name="invoices")
@@ -312,6 +345,7 @@ class Invoice(models.Model):
     objects = StoreScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "workflows_invoice"  # the table from before the app existed
         ordering = ["store", "year", "number"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
@@ -337,6 +371,7 @@ class InvoiceLine(models.Model):
     net = models.DecimalField(_("amount"), max_digits=MONEY_DIGITS, decimal_places=2)
 
     class Meta:
+        db_table = "workflows_invoiceline"  # the table from before the app existed
         ordering = ["invoice", "position"]
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")

@@ -48,7 +48,7 @@ class ReviewForm(django.forms.Form):
 
 
 class MonthlyReviewView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "workflows/review/monthly.html"
+    template_name = "reports/review/monthly.html"
     page_title = gettext_lazy("Monthly review")
     header_icon = "list-ul"
 

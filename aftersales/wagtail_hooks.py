@@ -1,5 +1,11 @@
-"""The "Catalogues" menu: spare parts and service items with their descriptions per language and
-prices per currency. Process designers edit them; staff and approvers look them up."""
+"""After-sales in the admin and on the workflow engine's extension points.
+
+The "Catalogues" menu: spare parts and service items with their descriptions per language and
+prices per currency. Process designers edit them; staff and approvers look them up. The
+Quotations panel of the case page and its actions, ``quotation.*`` in transition conditions, the
+quotation trigger events and the expiry of quotations after each timer sweep are registered on
+``workflows.hooks``.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,7 +13,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from workflows.quotation_models import ServiceItem, SparePart
+from aftersales import selectors, triggers
+from aftersales.models import ServiceItem, SparePart
+from aftersales.services import quotations_expire
+from aftersales.views import quotations as quotation_views
+from workflows import hooks as workflow_hooks
 
 _TEXTS = InlinePanel(
     "texts",
@@ -80,3 +90,33 @@ class CataloguesViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_catalogues():
     return CataloguesViewSetGroup()
+
+
+@workflow_hooks.register_rule_context("quotation")
+def quotation_rule_context(case, actor):
+    """``quotation.*``: the case's latest quotation version (``number``, ``status``,
+    ``valid_until``, ``total``, ``currency``), or None."""
+    return {"quotation": selectors.quotation_latest_values(case=case)}
+
+
+@hooks.register(workflow_hooks.TRIGGER_EVENTS)
+def quotation_trigger_events():
+    return triggers.EVENTS
+
+
+@hooks.register(workflow_hooks.CASE_PANELS)
+def quotations_panel(case, user, **forms):
+    return quotation_views.quotation_panel(case, user, **forms)
+
+
+@hooks.register(workflow_hooks.CASE_URLS)
+def quotation_urls():
+    return quotation_views.urls()
+
+
+@hooks.register(workflow_hooks.AFTER_TIMERS)
+def expire_quotations(now):
+    """After the automatic transitions, whose conditions read a quotation while it is still
+    "sent" (the care file's "no answer"), mark expired the quotations whose validity ended."""
+    expired = quotations_expire(now=now)
+    return {"expired": [f"{q.case.reference} v{q.number}" for q in expired]}

@@ -1,4 +1,4 @@
-"""Quotation arithmetic: Decimal only, rounded half up to the currency's minor units.
+"""Quotation and invoice arithmetic: Decimal only, rounded half up to the currency's minor units.
 
 For a quotation in a currency with ``d`` decimals (KRW and JPY 0; USD, EUR, UAH, CNY 2, see
 ``project.stores.choices.CURRENCY_DECIMALS``):
@@ -18,22 +18,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from project.stores.choices import CURRENCY_DECIMALS
+from project.core.money import round_money
 
 HUNDRED = Decimal(100)
-
-
-def currency_decimals(currency: str) -> int:
-    """Minor units of ``currency``; 2 for a currency Atelier does not list."""
-    return CURRENCY_DECIMALS.get(currency, 2)
-
-
-def round_money(amount: Decimal, currency: str) -> Decimal:
-    """``amount`` rounded half up to the minor units of ``currency`` (``Decimal("12.35")``)."""
-    exponent = Decimal(1).scaleb(-currency_decimals(currency))
-    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

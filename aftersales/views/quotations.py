@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import django.forms
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows.errors import InvalidInput
-from workflows.money import round_money
-from workflows.quotation_models import Quotation, QuotationStatus
-from workflows.quotations import (
+from aftersales.models import Quotation, QuotationStatus
+from aftersales.pdf import pdf_filename, quotation_pdf
+from aftersales.services import (
     decision_url,
     invoice_create,
     lines_from_case_data,
@@ -21,8 +22,11 @@ from workflows.quotations import (
     quotation_revise,
     quotation_send,
 )
+from project.core.money import round_money
+from workflows.errors import InvalidInput
+from workflows.hooks import CasePanel
 from workflows.services import may_act_on
-from workflows.views.cases import CaseActionView, add_refusal_errors, case_url
+from workflows.views.cases import CaseActionView, add_refusal_errors, case_or_404, case_url
 
 
 class NewQuotationForm(django.forms.Form):
@@ -53,10 +57,9 @@ class CounterDecisionForm(django.forms.Form):
     )
 
 
-def quotation_panel(case, user, **forms) -> dict | None:
-    """What the case page's Quotations panel shows, or None when the process takes none."""
-    definition = case.definition
-    if not definition.takes_quotations:
+def quotation_panel(case, user, **forms) -> CasePanel | None:
+    """The case page's Quotations panel, or None when the process takes no quotations."""
+    if not case.definition.takes_events("quotation."):
         return None
     versions = list(
         case.quotations.select_related("invoice")
@@ -73,7 +76,7 @@ def quotation_panel(case, user, **forms) -> dict | None:
             for line in latest.lines.all()
         )
     )
-    return {
+    context = {
         "versions": versions,
         "latest": latest,
         "invoice": invoice,
@@ -84,6 +87,7 @@ def quotation_panel(case, user, **forms) -> dict | None:
         "decision_form": forms.get("decision_form") or CounterDecisionForm(prefix="decision"),
         "diagnosis_lines": len(lines_from_case_data(case)),
     }
+    return CasePanel(template="aftersales/_quotations.html", context=context, order=50)
 
 
 class QuotationActionView(CaseActionView):
@@ -96,9 +100,7 @@ class QuotationActionView(CaseActionView):
 
     def refused(self, exc: InvalidInput, **forms):
         messages.error(self.request, exc.message)
-        context = self.get_context_data()
-        context["quotation_panel"] = quotation_panel(self.case, self.request.user, **forms)
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(panel_forms=forms))
 
 
 class QuotationCreateView(QuotationActionView):
@@ -195,8 +197,6 @@ class QuotationInvoiceView(QuotationActionView):
 
 
 def urls():
-    from django.urls import path
-
     return [
         path("<int:pk>/quotations/new/", QuotationCreateView.as_view(), name="quotation_new"),
         path(
@@ -229,11 +229,6 @@ def urls():
 
 def quotation_pdf_download(request, pk: int, quotation_pk: int):
     """Staff download the PDF of any version of a case they may see."""
-    from django.http import HttpResponse
-
-    from workflows.quotation_pdf import pdf_filename, quotation_pdf
-    from workflows.views.cases import case_or_404
-
     case = case_or_404(request, pk)
     quotation = get_object_or_404(Quotation, pk=quotation_pk, case=case)
     response = HttpResponse(quotation_pdf(quotation), content_type="application/pdf")

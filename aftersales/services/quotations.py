@@ -5,12 +5,11 @@ price is its price in the quotation's currency and the description the one in th
 language, unless given) or a free ``description`` with a ``unit_price``; then ``quantity``
 (default 1), ``discount_percent`` and ``tax_rate`` (default 0). Numbers may be given as text.
 Bad lines raise ``InvalidInput`` naming each line and field, and change nothing. Amounts are
-computed by ``workflows.money``, never typed.
+computed by ``aftersales.pricing``, never typed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping
@@ -18,29 +17,24 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
+from aftersales.choices import LineKind, QuotationStatus
+from aftersales.formatting import amount_text
+from aftersales.models import Quotation, QuotationLine, ServiceItem, SparePart
+from aftersales.permissions import check_may_quote
+from aftersales.pricing import LineAmounts, totals
+from aftersales.services.decisions import decision_url
+from aftersales.triggers import QUOTATION_SENT
+from project.core.money import currency_decimals, round_money
+from workflows.tasks import send_case_email as send_email
 from project.stores.choices import Currency
-from project.stores.models import Store
-from workflows.errors import InvalidInput, TransitionRefused, WorkflowError
+from workflows.errors import InvalidInput, WorkflowError
 from workflows.models import Case
-from workflows.money import LineAmounts, currency_decimals, round_money, totals
-from workflows.quotation_models import (
-    Invoice,
-    InvoiceLine,
-    LineKind,
-    Quotation,
-    QuotationLine,
-    QuotationStatus,
-    ServiceItem,
-    SparePart,
-)
-from workflows.services import case_transition, may_act_on
+from workflows.services import case_fire_trigger
 
 
 def quotation_create(
@@ -52,7 +46,7 @@ def quotation_create(
     valid_until: datetime.date | None = None,
 ) -> Quotation:
     """A new draft version of ``case``'s quotation (version 1, or the next one)."""
-    _check_actor(case, actor)
+    check_may_quote(case, actor)
     if case.is_closed:
         raise InvalidInput(f"{case.reference} is closed: it takes no more quotations.")
     currency = currency or case.store.currency
@@ -85,7 +79,7 @@ def quotation_update(
     valid_until: datetime.date | None = None,
 ) -> Quotation:
     """Replace the lines (and the validity) of a draft; anything else is a revision."""
-    _check_actor(quotation.case, actor)
+    check_may_quote(quotation.case, actor)
     valid_until = _valid_until(quotation.case, valid_until)
     prepared = _prepare_lines(quotation.case, list(lines), quotation.currency)
     with transaction.atomic():
@@ -111,7 +105,7 @@ def quotation_revise(
 ) -> Quotation:
     """The next version of the quotation, with ``lines`` (by default a copy of the current
     ones); the revised version is marked superseded. An accepted quotation is not revised."""
-    _check_actor(quotation.case, actor)
+    check_may_quote(quotation.case, actor)
     if quotation.status == QuotationStatus.ACCEPTED:
         raise InvalidInput(
             f"Version {quotation.number} was accepted by the customer and is not revised."
@@ -126,18 +120,23 @@ def quotation_revise(
             currency=quotation.currency,
             valid_until=valid_until,
         )
-        Quotation.objects.filter(case=quotation.case, number__lt=revised.number).exclude(
-            status__in=[QuotationStatus.ACCEPTED, QuotationStatus.REFUSED]
-        ).update(status=QuotationStatus.SUPERSEDED)
+        earlier = Quotation.objects.select_for_update().filter(
+            case=quotation.case,
+            number__lt=revised.number,
+            status__in=[QuotationStatus.DRAFT, QuotationStatus.SENT, QuotationStatus.EXPIRED],
+        )
+        for version in earlier:
+            version.supersede()
+            version.save(update_fields=["status"])
     return revised
 
 
 def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
     """Mark the latest draft as sent to the customer and, when the case is in a source state of
-    the transition the process fires on sending (``quotation_send_transition``), fire it as
+    the transition the process maps to ``quotation.sent`` (its triggers), fire it as
     ``actor`` in the same transaction: all or nothing. When that transition is refused, the
     send is refused saying why, and nothing changes."""
-    _check_actor(quotation.case, actor)
+    check_may_quote(quotation.case, actor)
     now = now or timezone.now()
     with transaction.atomic():
         locked = Quotation.objects.select_for_update().get(pk=quotation.pk)
@@ -145,9 +144,7 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
             raise InvalidInput(
                 f"Version {locked.number} is “{locked.get_status_display()}”: only a draft is sent."
             )
-        locked.status = QuotationStatus.SENT
-        locked.sent_at = now
-        locked.decision_nonce = secrets.token_urlsafe(32)
+        locked.send(at=now, nonce=secrets.token_urlsafe(32))
         locked.save(update_fields=["status", "sent_at", "decision_nonce"])
         _fire_send_transition(locked, actor, now)
         transaction.on_commit(lambda: _email_quotation(locked), robust=True)
@@ -156,21 +153,17 @@ def quotation_send(*, quotation: Quotation, actor, now=None) -> Quotation:
 
 def _fire_send_transition(quotation: Quotation, actor, now) -> None:
     """Move the case on as the process says sending a quotation does (e.g. the care file's
-    "quotation in preparation" to "quotation sent"); nothing when the process names no such
-    transition or the case is not in one of its sources (a revision sent while the case
-    already waits for the customer)."""
-    case = quotation.case
-    code = case.definition.quotation_send_transition
-    transition = case.definition.transition(code) if code else None
-    if transition is None or case.state not in transition.sources:
-        return
+    "quotation in preparation" to "quotation sent"); nothing when the process maps no
+    transition to ``quotation.sent`` or the case is not in one of its sources (a revision sent
+    while the case already waits for the customer)."""
     try:
-        case_transition(
-            case=case,
-            transition=code,
+        case_fire_trigger(
+            case=quotation.case,
+            event=QUOTATION_SENT,
             actor=actor,
             comment=f"Quotation v{quotation.number} sent to the customer.",
             now=now,
+            only_from_sources=True,
         )
     except WorkflowError as exc:
         raise InvalidInput(
@@ -194,44 +187,19 @@ def quotations_expire(*, now: datetime.datetime | None = None) -> list[Quotation
     for quotation in candidates:
         if quotation.valid_until >= now.astimezone(quotation.case.store.zoneinfo).date():
             continue
-        # Only while still sent: a decision recorded meanwhile stands.
-        if Quotation.objects.filter(pk=quotation.pk, status=QuotationStatus.SENT).update(
-            status=QuotationStatus.EXPIRED
-        ):
-            quotation.status = QuotationStatus.EXPIRED
-            expired.append(quotation)
+        with transaction.atomic():
+            # Only while still sent: a decision recorded meanwhile stands.
+            locked = Quotation.objects.select_for_update().filter(pk=quotation.pk).first()
+            if locked is None or locked.status != QuotationStatus.SENT:
+                continue
+            locked.expire()
+            locked.save(update_fields=["status"])
+        expired.append(locked)
     return expired
-
-
-def amount_text(amount: Decimal, currency: str) -> str:
-    """``amount`` as the customer reads it: rounded to the currency's minor units like the
-    quotation arithmetic, with thousands grouped in the active language's format ("450,000" won
-    in Korean or English, "1 234,50" hryvnias in Ukrainian). Decimal throughout, never float.
-    Templates write it with the ``customer_amount`` filter (``atelier_money``)."""
-    rounded = round_money(amount, currency)
-    # Django's Chinese formats group no digits; Chinese prices are written 1,234.50.
-    grouped = formats.get_format("THOUSAND_SEPARATOR")
-    with contextlib.nullcontext() if grouped else translation.override("en"):
-        return formats.number_format(rounded, use_l10n=True, force_grouping=True)
-
-
-def amount_with_currency(amount: Decimal, currency: str) -> str:
-    """``amount_text`` followed by the currency code ("495,000 KRW"), as customer documents show
-    amounts."""
-    return f"{amount_text(amount, currency)} {currency}"
-
-
-def decision_url(quotation: Quotation) -> str:
-    """The absolute address of the customer's decision page for a sent quotation."""
-    return settings.ATELIER_BASE_URL.rstrip("/") + reverse(
-        "quotation_decision", args=[decision_token(quotation)]
-    )
 
 
 def _email_quotation(quotation: Quotation) -> None:
     """The link to the decision page, in the customer's language, when they gave an address."""
-    from workflows.tasks import send_case_email
-
     case = quotation.case
     if not case.customer_email:
         return
@@ -251,7 +219,7 @@ def _email_quotation(quotation: Quotation) -> None:
             "date": formats.date_format(quotation.valid_until, "DATE_FORMAT"),
             "url": decision_url(quotation),
         }
-    send_case_email(to=case.customer_email, subject=subject, body=body)
+    send_email(to=case.customer_email, subject=subject, body=body)
 
 
 def lines_from_case_data(case: Case, *, tax_rate: Decimal = Decimal(0)) -> list[dict]:
@@ -278,166 +246,6 @@ def lines_from_case_data(case: Case, *, tax_rate: Decimal = Decimal(0)) -> list[
                 line["code"] = code
             lines.append(line)
     return lines
-
-
-# --- The customer's decision ----------------------------------------------------------------------
-
-DECISION_SALT = "atelier.workflows.quotation-decision"
-
-
-class DecisionRefused(InvalidInput):
-    """The decision cannot be taken. ``reason``: invalid (a forged or unknown link), superseded
-    (a newer version was sent), decided (already answered), not_sent, expired, no_decision (the
-    process takes none), case_moved (the case is no longer waiting for it), name (acceptance
-    without a typed name)."""
-
-    def __init__(self, message: str, *, reason: str, field_errors: dict | None = None):
-        super().__init__(message, field_errors=field_errors)
-        self.reason = reason
-
-
-def decision_token(quotation: Quotation) -> str:
-    """The signed secret of the customer's link for a sent quotation."""
-    if not quotation.decision_nonce:
-        raise ValueError("Only a sent quotation has a decision link.")
-    # No timestamp in it: the same quotation always has the same link (it expires with the
-    # quotation's validity, checked on every use).
-    return signing.Signer(salt=DECISION_SALT).sign_object(quotation.decision_nonce)
-
-
-def quotation_for_token(token: str) -> Quotation:
-    """The quotation of a decision link, or DecisionRefused("invalid") for anything forged,
-    altered or unknown: a link never shows another quotation than its own."""
-    try:
-        nonce = signing.Signer(salt=DECISION_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError):  # a forged signature, or garbage around one
-        nonce = None
-    quotation = (
-        Quotation.objects.select_related("case__store", "case__version", "case__process")
-        .filter(decision_nonce=nonce)
-        .first()
-        if isinstance(nonce, str) and nonce
-        else None
-    )
-    if quotation is None:
-        raise DecisionRefused(
-            gettext(
-                "This link is not valid. Please use the link of the latest e-mail, or contact "
-                "the store."
-            ),
-            reason="invalid",
-        )
-    return quotation
-
-
-def decision_problem(quotation: Quotation, *, today: datetime.date | None = None):
-    """Why the customer cannot decide on ``quotation`` now, as a DecisionRefused, or None (in
-    the active language: the decision page shows it to the customer)."""
-    case = quotation.case
-    if quotation.status == QuotationStatus.SUPERSEDED:
-        return DecisionRefused(
-            gettext(
-                "This quotation was replaced by a newer version: please use the link of the "
-                "latest e-mail."
-            ),
-            reason="superseded",
-        )
-    if quotation.status == QuotationStatus.ACCEPTED:
-        return DecisionRefused(
-            gettext("This quotation was already answered: it was accepted."), reason="decided"
-        )
-    if quotation.status == QuotationStatus.REFUSED:
-        return DecisionRefused(
-            gettext("This quotation was already answered: it was refused."), reason="decided"
-        )
-    if quotation.status not in (QuotationStatus.SENT, QuotationStatus.EXPIRED):
-        return DecisionRefused(
-            gettext("This quotation is not open for a decision."), reason="not_sent"
-        )
-    today = today or timezone.now().astimezone(case.store.zoneinfo).date()
-    if quotation.status == QuotationStatus.EXPIRED or today > quotation.valid_until:
-        return DecisionRefused(
-            gettext(
-                "This quotation was valid until %(date)s. Please contact %(store)s for a new one."
-            )
-            % {
-                "date": formats.date_format(quotation.valid_until, "DATE_FORMAT"),
-                "store": case.store.name,
-            },
-            reason="expired",
-        )
-    return None
-
-
-def quotation_decide(
-    *,
-    quotation: Quotation,
-    accept: bool,
-    actor,
-    name: str = "",
-    reason: str = "",
-    channel: str = "online",
-) -> Quotation:
-    """Record the customer's acceptance (with their typed name) or refusal (with an optional
-    reason) of a sent quotation, and fire the case transition the process names for it, all
-    or nothing. ``actor``: ``public_web_user()`` for the decision page, the staff member for a
-    decision given at the counter (``channel="counter"``)."""
-    name, reason = name.strip(), reason.strip()
-    if accept and not name:
-        message = gettext("Type your full name to accept.")
-        raise DecisionRefused(message, reason="name", field_errors={"name": [message]})
-    with transaction.atomic():
-        locked = (
-            Quotation.objects.select_for_update(of=("self",))
-            .select_related("case__store", "case__version")
-            .get(pk=quotation.pk)
-        )
-        problem = decision_problem(locked)
-        if problem is not None:
-            raise problem
-        definition = locked.case.definition
-        code = (
-            definition.quotation_accept_transition
-            if accept
-            else definition.quotation_refuse_transition
-        )
-        if not code:
-            raise DecisionRefused(
-                f"{locked.case.process} takes no quotation decisions.", reason="no_decision"
-            )
-        locked.status = QuotationStatus.ACCEPTED if accept else QuotationStatus.REFUSED
-        locked.decided_at = timezone.now()
-        locked.decision_name = name[:200]
-        locked.refusal_reason = "" if accept else reason
-        locked.save(update_fields=["status", "decided_at", "decision_name", "refusal_reason"])
-        where = "at the counter" if channel == "counter" else "online"
-        if accept:
-            comment = f"Quotation v{locked.number} accepted {where}, signed “{name}”."
-        else:
-            comment = f"Quotation v{locked.number} refused {where}." + (
-                f" Reason: {reason}" if reason else ""
-            )
-        try:
-            case_transition(case=locked.case, transition=code, actor=actor, comment=comment)
-        except TransitionRefused as exc:
-            message = gettext(
-                "%(reference)s is no longer waiting for this decision. Please contact %(store)s."
-            ) % {"reference": locked.case.reference, "store": locked.case.store.name}
-            if channel == "counter":  # staff are told why; the customer needs no process details
-                message += f" ({exc.message})"
-            raise DecisionRefused(message, reason="case_moved") from exc
-    return locked
-
-
-# --- Lines ----------------------------------------------------------------------------------------
-
-
-def _check_actor(case: Case, actor) -> None:
-    if not may_act_on(case, actor):
-        raise InvalidInput(
-            f"You can look at {case.reference} but not quote it: that needs a role that works on "
-            f"cases and membership of {case.store.name}."
-        )
 
 
 def _store_today(case: Case) -> datetime.date:
@@ -643,134 +451,3 @@ def _line_as_input(line: QuotationLine) -> dict:
         "discount_percent": line.discount_percent,
         "tax_rate": line.tax_rate,
     }
-
-
-# --- Invoices for light interventions -------------------------------------------------------------
-
-_COMPARED = ("code", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
-
-
-def invoice_create(
-    *,
-    quotation: Quotation,
-    actor,
-    lines: list[Mapping[str, Any]] | None = None,
-    total=None,
-) -> Invoice:
-    """The invoice of an accepted quotation of light interventions only. ``lines`` (as the till
-    would send them: code, description, quantity, unit_price, discount_percent, tax_rate) must
-    be exactly the accepted ones, and ``total`` (when the till sends one) the accepted total;
-    without them the accepted lines are invoiced. Any difference in the lines or the total is
-    refused, naming it, and nothing is written."""
-    case = quotation.case
-    _check_actor(case, actor)
-    accepted = list(quotation.lines.select_related("service_item").order_by("position"))
-    if quotation.status != QuotationStatus.ACCEPTED:
-        raise InvalidInput(
-            f"Version {quotation.number} is “{quotation.get_status_display()}”: only a quotation "
-            "the customer accepted is invoiced."
-        )
-    heavy = [
-        line.code
-        for line in accepted
-        if line.kind != LineKind.PART
-        and not (line.service_item and line.service_item.light_intervention)
-    ]
-    if heavy:
-        raise InvalidInput(
-            "Only light interventions are invoiced here; not: " + ", ".join(heavy) + "."
-        )
-    if lines is not None or total is not None:
-        _refuse_differences(quotation, accepted, lines, total)
-    with transaction.atomic():
-        if Invoice.objects.filter(quotation=quotation).exists():
-            raise InvalidInput(f"Version {quotation.number} is already invoiced.")
-        store = Store.objects.select_for_update().get(pk=case.store_id)  # numbers in turn
-        year = timezone.now().astimezone(store.zoneinfo).year
-        number = (
-            Invoice.objects.filter(store=store, year=year).aggregate(last=Max("number"))["last"]
-            or 0
-        ) + 1
-        invoice = Invoice.objects.create(
-            case=case,
-            quotation=quotation,
-            store=store,
-            year=year,
-            number=number,
-            reference=f"INV-{store.code}-{year}-{number:06d}",
-            currency=quotation.currency,
-            subtotal=quotation.subtotal,
-            tax=quotation.tax,
-            total=quotation.total,
-            issued_by=actor,
-        )
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                position=line.position,
-                net=line.net,
-                **{name: getattr(line, name) for name in _COMPARED},
-            )
-            for line in accepted
-        )
-    return invoice
-
-
-def _refuse_differences(quotation: Quotation, accepted: list, lines, total) -> None:
-    problems = []
-    if lines is None:
-        lines = [{name: getattr(line, name) for name in _COMPARED} for line in accepted]
-    if total is not None and _decimal_or_zero(total) != quotation.total:
-        problems.append(
-            f"the total is {total}, the customer accepted "
-            f"{round_money(quotation.total, quotation.currency)}."
-        )
-    if len(lines) != len(accepted):
-        problems.append(
-            f"the customer accepted {len(accepted)} lines, the invoice has {len(lines)}."
-        )
-    for position, (given, line) in enumerate(zip(lines, accepted, strict=False), start=1):
-        for name in _COMPARED:
-            expected = getattr(line, name)
-            value = given.get(name, "" if name in ("code", "description") else None)
-            if isinstance(expected, Decimal):
-                try:
-                    same = value is not None and Decimal(str(value)) == expected
-                except InvalidOperation:
-                    same = False
-            else:
-                same = str(value or "") == expected
-            if not same:
-                problems.append(
-                    f"line {position} {name} is “{value}”, the customer accepted “{expected}”."
-                )
-    given_total = totals(
-        (
-            LineAmounts(
-                _decimal_or_zero(g.get("quantity")),
-                _decimal_or_zero(g.get("unit_price")),
-                _decimal_or_zero(g.get("discount_percent")),
-                _decimal_or_zero(g.get("tax_rate")),
-            )
-            for g in lines
-        ),
-        quotation.currency,
-    ).total
-    if given_total != quotation.total and not problems:
-        problems.append(
-            f"the total is {given_total}, the customer accepted "
-            f"{round_money(quotation.total, quotation.currency)}."
-        )
-    if problems:
-        raise InvalidInput(
-            f"This invoice differs from version {quotation.number} the customer accepted: "
-            + " ".join(problems),
-            field_errors={"lines": problems},
-        )
-
-
-def _decimal_or_zero(value) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)

@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from workflows.money import round_money
-from workflows.quotations import amount_with_currency
+from aftersales.formatting import amount_with_currency
+from project.core.money import round_money
 
 register = template.Library()
 

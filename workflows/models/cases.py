@@ -1,0 +1,233 @@
+"""Cases, their immutable history and their attachments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+
+from project.stores.models import Store
+from project.stores.scoping import StoreScopedQuerySet
+from workflows.choices import EventKind
+from workflows.definition import ProcessDefinition, TransitionDef
+from workflows.models.processes import Process, ProcessVersion
+
+# --- Cases ----------------------------------------------------------------------------------------
+
+
+def _attempted(case: Case) -> TransitionDef:
+    attempt = getattr(case, "_attempt", None)
+    if attempt is None:
+        raise TypeError("Call Case.fire through workflows.services.case_transition.")
+    return attempt.transition
+
+
+def _source_allowed(case: Case) -> bool:
+    return case.state in _attempted(case).sources
+
+
+def _condition_holds(case: Case) -> bool:
+    rule = _attempted(case).rule
+    return rule is None or rule.evaluate(case._attempt.context)
+
+
+def _actor_allowed(case: Case, user) -> bool:
+    return _attempted(case).allows_user(user)
+
+
+class CaseQuerySet(StoreScopedQuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(ProcessVersion, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="cases")
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_phone = models.CharField(_("customer phone"), max_length=32, blank=True)
+    customer_email = models.EmailField(_("customer e-mail"), blank=True)
+    customer_language = models.CharField(_("customer language"), max_length=10, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    # Changed only by ``fire`` below; django-fsm refuses any direct assignment.
+    state = FSMField(_("state"), max_length=60, protected=True)
+    state_entered_at = models.DateTimeField(_("in this state since"))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opened_cases"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    store_field = "store"
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "year", "number"], name="workflows_case_number_unique"
+            ),
+        ]
+        indexes = [
+            # The case list's default order, so page 1 of a large table is an index scan.
+            models.Index(fields=["-opened_at", "-id"], name="workflows_case_opened"),
+            models.Index(fields=["process", "state"], name="workflows_case_proc_state"),
+            models.Index(fields=["store", "state"], name="workflows_case_store_state"),
+            models.Index(fields=["assignee", "closed_at"], name="workflows_case_assignee"),
+            models.Index(
+                fields=["due_at"],
+                name="workflows_case_open_due",
+                condition=models.Q(closed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def definition(self) -> ProcessDefinition:
+        return self.version.definition
+
+    @property
+    def current_state(self):
+        return self.definition.state(self.state)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @transition(
+        field=state,
+        source="*",
+        target=GET_STATE(lambda case, definition: definition.target),
+        conditions=[_source_allowed, _condition_holds],
+        permission=_actor_allowed,
+    )
+    def fire(self, definition: TransitionDef) -> None:
+        """The one transition of every case: sources, target, condition and permission come from
+        ``definition`` (a transition of the case's process version). It changes nothing but the
+        state; ``case_transition`` saves, records the event and schedules side effects."""
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+class CaseEventQuerySet(StoreScopedQuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Case events are immutable.")
+
+    def delete(self):
+        raise TypeError("Case events are immutable.")
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case. Written once by a service; never changed or deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    transition = models.CharField(_("transition"), max_length=60, blank=True)
+    from_state = models.CharField(_("from"), max_length=60, blank=True)
+    to_state = models.CharField(_("to"), max_length=60, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    seconds_in_state = models.DecimalField(
+        _("seconds in the state left"),
+        max_digits=16,
+        decimal_places=6,
+        default=Decimal(0),
+        help_text=_("Stored when written, so lead-time reports never replay history."),
+    )
+
+    store_field = "case__store"
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="workflows_event_case"),
+            models.Index(fields=["from_state", "created_at"], name="workflows_event_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Case events are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are immutable.")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.reference}/{instance.sha256[:16]}/{filename}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Attachment(models.Model):
+    """A file on a case, kept in private storage and served only after a permission check."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=_private_storage, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    store_field = "case__store"
+    objects = StoreScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    def clean(self):
+        if self.size is not None and self.size <= 0:
+            raise ValidationError({"file": _("The file is empty.")})
