@@ -63,11 +63,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import datetime
 import io
 import json
-import mimetypes
 import re
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -105,6 +103,13 @@ from forms.widgets import (
     MultipleFileInput,
     PhotoChecklistWidget,
     SignatureWidget,
+)
+from project.core.files import (
+    EXTENSION_ALIASES,
+    TEXT_EXTENSIONS,
+    extension_of,
+    format_of_extension,
+    sniff_upload,
 )
 from project.stores.choices import CURRENCY_DECIMALS, Currency
 
@@ -325,35 +330,10 @@ class UniqueMultipleChoiceField(django.forms.MultipleChoiceField):
 
 # --- Uploads: the size, then the real type read from the content ---------------------------------
 
-SNIFF_BYTES = 8192
 # Photos: what cameras and phones produce. The content decides, read by ``filetype``.
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "heic", "heif", "gif")
 IMAGE_FORMATS = frozenset({"jpg", "png", "webp", "heic", "gif"})
-# Formats without a signature of their own: accepted when the content is UTF-8 text.
-TEXT_EXTENSIONS = frozenset({"txt", "csv", "tsv", "json", "xml", "md", "log"})
-# Other spellings of one format; ``filetype`` names each format by the spelling on the right.
-EXTENSION_ALIASES = {
-    "jpeg": "jpg",
-    "jpe": "jpg",
-    "jfif": "jpg",
-    "tiff": "tif",
-    "heif": "heic",
-    "apng": "png",
-    "mpeg": "mpg",
-    "mid": "midi",
-    "oga": "ogg",
-}
-# Zip-based documents, which ``filetype`` may only recognise as a zip.
-ZIP_DOCUMENTS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp", "epub"})
-_FORMAT_NAMES = {"jpg": "JPEG", "heic": "HEIC", "text": "text"}
-# One content type per format (an animated PNG is still a PNG).
-_CANONICAL_CONTENT_TYPES = {"png": "image/png"}
-
-
-def format_of_extension(extension: str) -> str:
-    """``"JPEG"`` → ``"jpg"``: the name ``sniff_upload`` gives the format of such files."""
-    extension = extension.strip().lstrip(".").lower()
-    return EXTENSION_ALIASES.get(extension, extension)
+_FORMAT_NAMES = {"jpg": "JPEG", "heic": "HEIC"}
 
 
 def checkable_extensions() -> frozenset[str]:
@@ -365,39 +345,13 @@ def checkable_extensions() -> frozenset[str]:
     )
 
 
-def sniff_upload(uploaded) -> tuple[str | None, str]:
-    """The format of an upload read from its first bytes, whatever its name says: ``("pdf",
-    "application/pdf")``, ``("text", "text/plain")`` for UTF-8 text, ``(None,
-    "application/octet-stream")`` when unknown."""
-    uploaded.seek(0)
-    head = uploaded.read(SNIFF_BYTES)
-    uploaded.seek(0)
-    kind = filetype.guess(head) if head else None
-    if kind is not None:
-        found = format_of_extension(kind.extension)
-        return found, _CANONICAL_CONTENT_TYPES.get(found, kind.mime)
-    if b"\x00" not in head:
-        try:
-            # final=False: the first bytes may end inside a character.
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            pass
-        else:
-            return "text", "text/plain"
-    return None, "application/octet-stream"
-
-
-def _extension(file_name: str) -> str:
-    return file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-
-
 @deconstructible
 class AllowedExtensionValidator(FileExtensionValidator):
     """The name's extension must be allowed; other spellings of an allowed format count
     (``photo.jpeg`` where jpg is allowed)."""
 
     def __call__(self, value):
-        extension = _extension(value.name or "")
+        extension = extension_of(value.name or "")
         allowed = {format_of_extension(ext) for ext in self.allowed_extensions}
         if format_of_extension(extension) not in allowed:
             raise ValidationError(
@@ -414,9 +368,9 @@ class AllowedExtensionValidator(FileExtensionValidator):
 @deconstructible
 class UploadContentValidator:
     """Refuses a file whose content is not of one of the allowed types, read from the bytes
-    (``filetype``) and never from the name alone: a ``.jpg`` that really is an ``.exe`` is
-    refused. On success the upload's ``content_type`` is replaced by the one read from the
-    content, so whoever stores it next need not trust the browser's."""
+    (``project.core.files.sniff_upload``) and never from the name alone: a ``.jpg`` that really
+    is an ``.exe`` is refused. On success the upload's ``content_type`` is replaced by the one
+    read from the content, so whoever stores it next need not trust the browser's."""
 
     code = "file_content"
     messages = {
@@ -438,16 +392,9 @@ class UploadContentValidator:
         formats = {format_of_extension(ext) for ext in self.extensions}
         if self.images_only:
             formats &= IMAGE_FORMATS
+        # The name chose between the formats the bytes cannot tell apart (a zip named .docx is a
+        # document): the extension was checked first, so that name is one of the allowed.
         found, content_type = sniff_upload(uploaded)
-        name_extension = format_of_extension(_extension(uploaded.name or ""))
-        if found == "text":
-            found = name_extension if name_extension in TEXT_EXTENSIONS else "txt"
-            content_type = mimetypes.guess_type(f"file.{found}")[0] or "text/plain"
-            if not content_type.startswith("text/") and found != "json":
-                content_type = "text/plain"
-        elif found == "zip" and name_extension in ZIP_DOCUMENTS & formats:
-            found = name_extension
-            content_type = mimetypes.guess_type(f"file.{found}")[0] or content_type
         if found in formats:
             uploaded.content_type = content_type
             return

@@ -28,6 +28,8 @@ from wagtail.models import Orderable
 
 from forms.choices import CHOICE_TYPES, DATE_TYPES, LAYOUT_TYPES, FieldType, FormPurpose
 from forms.rules import RuleError, parse_rule
+from project.core.files import private_storage
+from project.core.models import ImmutableError, ImmutableModel
 from project.stores.choices import Currency
 
 # A clean_name is a key in stored data and a name in the rule language, so it stays short,
@@ -491,15 +493,16 @@ class FormField(Orderable):
         }
 
 
-class FormVersionImmutable(Exception):
-    """Raised when code tries to change a saved ``FormVersion``."""
+# The name this error had before every immutable model shared one.
+FormVersionImmutable = ImmutableError
 
 
-class FormVersion(models.Model):
+class FormVersion(ImmutableModel):
     """A published, frozen form: what submissions, cases and step forms are made with.
 
     ``schema`` is the ordered list of field dicts (see ``FormField.to_schema``). A version never
-    changes once created; publishing changes creates the next one.
+    changes once created (nor is it deleted but with its form); publishing changes creates the
+    next one. No column is mutable.
     """
 
     form = models.ForeignKey(
@@ -529,12 +532,8 @@ class FormVersion(models.Model):
     def __str__(self):
         return f"{self.form} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FormVersionImmutable(
-                f"Form version {self} is published and cannot be changed; publish a new one."
-            )
-        super().save(*args, **kwargs)
+    def get_immutable_message(self) -> str:
+        return f"Form version {self} is published and cannot be changed; publish a new one."
 
     @property
     def labels(self) -> dict[str, str]:
@@ -555,10 +554,8 @@ def new_submission_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+# Old migrations refer to the storage by this name; it is the shared one.
+_private_storage = private_storage
 
 
 class FormSubmission(models.Model):
@@ -636,9 +633,7 @@ class SubmissionFile(models.Model):
             "Which of the field's files, for fields that take several (e.g. a photo list)."
         ),
     )
-    file = models.FileField(
-        upload_to=submission_file_path, storage=_private_storage, max_length=300
-    )
+    file = models.FileField(upload_to=submission_file_path, storage=private_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -665,7 +660,7 @@ class PendingUpload(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     progress = models.CharField(max_length=64, db_index=True)
-    file = models.FileField(upload_to=pending_upload_path, storage=_private_storage, max_length=300)
+    file = models.FileField(upload_to=pending_upload_path, storage=private_storage, max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField()

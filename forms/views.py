@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -25,6 +25,7 @@ from forms.jsonschema import version_json_schema
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.selectors import form_live_version_for_schema
 from forms.services import form_publish
+from project.core.files import private_file_response
 
 
 class FormDefinitionEditView(generic.EditView):
@@ -332,19 +333,9 @@ def submission_file_download(request, pk, file_pk):
     ):
         raise PermissionDenied
     stored = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return private_file_response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def form_submission_permission_policy():
