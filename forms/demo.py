@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
 from forms.choices import FieldType, FormPurpose
-from forms.pages import FormPage
+from forms.models import FormPage
 from forms.services import form_definition_create
 
 FEEDBACK_FIELDS = [

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from forms.choices import FieldType
-from forms.models import FormSubmission, FormVersion, PendingUpload, SubmissionFile
-from forms.progress import uploaded_files_in
+from forms.models.definitions import FormVersion
+from forms.models.submissions import FormSubmission, PendingUpload, SubmissionFile
 from project.core.files import sha256_of, sniff_content_type
 from project.core.tasks import send_email
 
@@ -86,6 +86,18 @@ def submitter_email_of(form) -> str:
 
 
 # --- Files kept between steps --------------------------------------------------------------------
+
+
+def uploaded_files_in(value: Any) -> Iterable[UploadedFile]:
+    """The uploaded files inside a cleaned value (a file, a list of them, a dict by slot …)."""
+    if isinstance(value, UploadedFile):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from uploaded_files_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from uploaded_files_in(item)
 
 
 def pending_uploads_store(
