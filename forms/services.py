@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from forms.builder import FormBuilder, UnsupportedFieldType, known_rule_names
+from forms.builder import FormBuilder, UnsupportedFieldType
 from forms.models import FormDefinition, FormField, FormVersion, rule_error_text
 from forms.rules import RuleError, parse_rule
+from forms.schema_form import known_rule_names
 
 
 class FormDefinitionInvalid(ValidationError):

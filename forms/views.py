@@ -19,6 +19,7 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from forms.choices import LAYOUT_TYPES
 from forms.jsonschema import version_json_schema
@@ -339,8 +340,6 @@ def submission_file_download(request, pk, file_pk):
 
 
 def form_submission_permission_policy():
-    from wagtail.permission_policies import ModelPermissionPolicy
-
     return ModelPermissionPolicy(FormSubmission)
 
 

@@ -24,15 +24,10 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from forms.builder import (
-    IMAGE_EXTENSIONS,
-    LINE_ITEMS_MAX_ROWS,
-    MAX_FILES_PER_FIELD,
-    checkable_extensions,
-    checklist_key,
-)
 from forms.choices import CHOICE_TYPES, DATE_TYPES, LAYOUT_TYPES, FieldType, FormPurpose
+from forms.fields import LINE_ITEMS_MAX_ROWS, MAX_FILES_PER_FIELD, checklist_key
 from forms.rules import RuleError, parse_rule
+from forms.validators import IMAGE_EXTENSIONS, checkable_extensions
 from project.core.models import ImmutableError, ImmutableModel
 from project.stores.choices import Currency
 
@@ -373,7 +368,7 @@ class FormField(Orderable):
         return problems
 
     def _upload_problems(self) -> list[tuple[str, str]]:
-        """Problems of the file, image and line-item columns (see ``forms.builder``)."""
+        """Problems of the file, image and line-item columns (see ``forms.fields``)."""
         problems: list[tuple[str, str]] = []
         extensions = self.extension_list
         if self.field_type == FieldType.FILE:
