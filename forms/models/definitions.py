@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -530,6 +531,11 @@ class FormVersion(ImmutableModel):
     def labels(self) -> dict[str, str]:
         """Label of each field by clean_name, as this version showed them."""
         return {spec["clean_name"]: spec["label"] for spec in self.schema}
+
+    @cached_property
+    def specs(self) -> dict[str, dict]:
+        """Each field's spec by clean_name (versions never change, so it is read once)."""
+        return {spec["clean_name"]: spec for spec in self.schema}
 
 
 # --- helpers -------------------------------------------------------------------------------------
