@@ -4,9 +4,8 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Site
 
 from forms.choices import FieldType, FormPurpose
-from forms.models import FormDefinition, FormField
-from forms.pages import FormPage
-from forms.services import form_publish
+from forms.models import FormPage
+from forms.services import form_definition_create
 
 FEEDBACK_FIELDS = [
     # label, type, required, extra
@@ -25,22 +24,16 @@ FEEDBACK_FIELDS = [
 
 def seed(*, log) -> None:
     admin = get_user_model().objects.get(username="admin")
-    form, created = FormDefinition.objects.get_or_create(
+    form = form_definition_create(
         slug="feedback",
-        defaults={"name": "Visit feedback", "purpose": FormPurpose.PUBLIC},
+        name="Visit feedback",
+        purpose=FormPurpose.PUBLIC,
+        fields=[
+            {"label": label, "field_type": field_type, "required": required, **extra}
+            for label, field_type, required, extra in FEEDBACK_FIELDS
+        ],
+        actor=admin,
     )
-    if created:
-        for index, (label, field_type, required, extra) in enumerate(FEEDBACK_FIELDS):
-            FormField.objects.create(
-                form=form,
-                label=label,
-                field_type=field_type,
-                required=required,
-                sort_order=index,
-                **extra,
-            )
-        form_publish(form=form, actor=admin)
-        form.refresh_from_db()
 
     root = Site.objects.get(is_default_site=True).root_page
     page = FormPage.objects.child_of(root).filter(slug="feedback").first()

@@ -18,14 +18,16 @@ sends the visitor back to its step.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 
+from forms.abuse import HONEYPOT_FIELD
 from forms.choices import LAYOUT_TYPES, FieldType
+from forms.models.submissions import PendingUpload
+from forms.submissions import pending_upload_files
 
 # Names of the page's own inputs; no clean_name can start with an underscore.
 STEP_FIELD = "_step"
@@ -77,8 +79,6 @@ def split_steps(schema: Sequence[Mapping[str, Any]]) -> list[Step]:
 def raw_answers(data: Mapping) -> dict[str, list[str]]:
     """A post's values as lists (a ``QueryDict`` keeps several per key), without the page's own
     inputs."""
-    from forms.abuse import HONEYPOT_FIELD
-
     skip = {"csrfmiddlewaretoken", STEP_FIELD, ACTION_FIELD, HONEYPOT_FIELD}
     getlist = getattr(data, "getlist", None)
     answers = {}
@@ -87,18 +87,6 @@ def raw_answers(data: Mapping) -> dict[str, list[str]]:
             continue
         answers[key] = list(getlist(key)) if getlist else [data[key]]
     return answers
-
-
-def uploaded_files_in(value: Any) -> Iterable[UploadedFile]:
-    """The uploaded files inside a cleaned value (a file, a list of them, a dict by slot …)."""
-    if isinstance(value, UploadedFile):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from uploaded_files_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from uploaded_files_in(item)
 
 
 class FormProgress:
@@ -171,8 +159,6 @@ class FormProgress:
     def files(self, upto: int, current: MultiValueDict | None = None) -> MultiValueDict:
         """Files of the steps up to ``upto``: those kept from earlier posts, opened again, and
         for step ``upto`` any just posted under the same key in their place."""
-        from forms.submissions import pending_upload_files
-
         records = [record for index in range(upto + 1) for record in self.files_of(index)]
         merged = pending_upload_files(records, progress=self.token)
         if current:
@@ -216,8 +202,6 @@ class FormProgress:
 
     @staticmethod
     def _delete_records(records: list[dict]) -> None:
-        from forms.models import PendingUpload
-
         ids = [pk for record in records for pk in record.get("ids", [])]
         if ids:
             for upload in PendingUpload.objects.filter(pk__in=ids):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 
 from forms.choices import FormPurpose
-from forms.models import FormDefinition, FormVersion
+from forms.models import AbstractFormPage, FormDefinition, FormVersion
 
 
 def form_definition_get(*, key: str) -> FormDefinition | None:
@@ -22,8 +22,6 @@ def form_is_public(form: FormDefinition) -> bool:
     may view (no Wagtail view restriction) shows it, e.g. the website's repair-request page."""
     if form.purpose == FormPurpose.PUBLIC:
         return True
-    from forms.pages import AbstractFormPage
-
     for model in apps.get_models():
         if issubclass(model, AbstractFormPage) and (
             model.objects.live().public().filter(form=form).exists()

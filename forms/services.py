@@ -2,13 +2,88 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from forms.builder import FormBuilder, UnsupportedFieldType, known_rule_names
+from forms.builder import FormBuilder, UnsupportedFieldType
 from forms.models import FormDefinition, FormField, FormVersion, rule_error_text
 from forms.rules import RuleError, parse_rule
+from forms.schema_form import known_rule_names
+
+
+class FormDefinitionInvalid(ValidationError):
+    """A form or one of its fields given to ``form_definition_create`` is not valid.
+
+    ``position`` is the index of the field in the list given (None: the form itself) and
+    ``label`` that field's label, so a loader can say where its source went wrong; the problems
+    are in ``message_dict``, by attribute, as ``full_clean()`` reports them.
+    """
+
+    def __init__(self, error: ValidationError, *, position: int | None = None, label: str = ""):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.position, self.label = position, label
+
+
+@transaction.atomic
+def form_definition_create(
+    *,
+    slug: str,
+    name: str,
+    purpose: str,
+    fields: Sequence[Mapping[str, Any]],
+    actor,
+    description: str = "",
+    publish: bool = True,
+) -> FormDefinition:
+    """Create a form with its fields, in the order given, and publish it (``publish=False``
+    leaves it unpublished): what the demo seeders and the loaders of shipped forms do.
+
+    Idempotent by slug, the way loaders run again on every seed: when a form with ``slug``
+    exists it is returned as it is, never changed, so a designer's edits are kept.
+
+    Each item of ``fields`` holds ``FormField`` columns: ``label`` and ``field_type``, optional
+    ``required`` (default True) and any other column (``choices`` may be a list, one item a
+    choice; ``min_value``/``max_value`` any number). The form and each field are validated as
+    the admin validates them: a problem raises ``FormDefinitionInvalid`` saying which; a form
+    that cannot be published raises ``form_publish``'s ``ValidationError``. Either way nothing is
+    created.
+    """
+    existing = FormDefinition.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    form = FormDefinition(slug=slug, name=name, purpose=purpose, description=description)
+    try:
+        form.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise FormDefinitionInvalid(exc) from exc
+    form.save()
+    for position, spec in enumerate(fields):
+        row = FormField(form=form, sort_order=position, **_field_columns(spec))
+        try:
+            row.full_clean(exclude=["form", "clean_name"], validate_unique=False)
+        except ValidationError as exc:
+            raise FormDefinitionInvalid(exc, position=position, label=row.label) from exc
+        row.save()
+    if publish:
+        form_publish(form=form, actor=actor)
+        form.refresh_from_db()
+    return form
+
+
+def _field_columns(spec: Mapping[str, Any]) -> dict[str, Any]:
+    columns = {"required": True, **spec}
+    if isinstance(columns.get("choices"), list | tuple):
+        columns["choices"] = "\n".join(str(choice) for choice in columns["choices"])
+    for bound in ("min_value", "max_value"):
+        if columns.get(bound) is not None:
+            # Through text, so a float from a file (0.1) is the decimal written, not its binary.
+            columns[bound] = Decimal(str(columns[bound]))
+    return columns
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ the steps of a multi-step form, and confirmation e-mails."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,26 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from forms.builder import sniff_upload
 from forms.choices import FieldType
-from forms.models import FormSubmission, FormVersion, PendingUpload, SubmissionFile
-from forms.progress import uploaded_files_in
-
-# --- Files ---------------------------------------------------------------------------------------
-
-
-def sniff_content_type(upload) -> str:
-    """The type the file's bytes say it is (not its name or the browser's word)."""
-    return sniff_upload(upload)[1]
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
+from forms.models.definitions import FormVersion
+from forms.models.submissions import FormSubmission, PendingUpload, SubmissionFile
+from project.core.files import sha256_of, sniff_content_type
+from project.core.tasks import send_email
 
 # --- Submissions ---------------------------------------------------------------------------------
 
@@ -72,7 +56,7 @@ def submission_create(
                 original_name=(upload.name or "file")[-255:],
                 content_type=sniff_content_type(upload),
                 size=upload.size,
-                sha256=_sha256(upload),
+                sha256=sha256_of(upload),
             )
             stored.file.save(upload.name or "file", upload, save=False)
             stored.save()
@@ -102,6 +86,18 @@ def submitter_email_of(form) -> str:
 
 
 # --- Files kept between steps --------------------------------------------------------------------
+
+
+def uploaded_files_in(value: Any) -> Iterable[UploadedFile]:
+    """The uploaded files inside a cleaned value (a file, a list of them, a dict by slot …)."""
+    if isinstance(value, UploadedFile):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from uploaded_files_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from uploaded_files_in(item)
 
 
 def pending_uploads_store(
@@ -209,9 +205,5 @@ def unknown_placeholders(template: str, known: Iterable[str]) -> list[str]:
 def confirmation_schedule(*, to: str, subject: str, body: str) -> None:
     """Send the confirmation through the queue once the submission is committed (a rolled-back
     submission sends nothing)."""
-    from forms.tasks import send_confirmation_email
-
     subject = " ".join(subject.split())[:250]  # one line: a header cannot carry newlines
-    transaction.on_commit(
-        lambda: send_confirmation_email(to=to, subject=subject, body=body), robust=True
-    )
+    transaction.on_commit(lambda: send_email(to=to, subject=subject, body=body), robust=True)

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column
@@ -19,12 +19,15 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
+from forms.answers import answer_html, answer_rows, answer_text
 from forms.choices import LAYOUT_TYPES
 from forms.jsonschema import version_json_schema
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.selectors import form_live_version_for_schema
 from forms.services import form_publish
+from project.core.files import private_file_response
 
 
 class FormDefinitionEditView(generic.EditView):
@@ -118,51 +121,6 @@ def neutralise_formula(value):
     return value
 
 
-def is_file_reference(value) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("file"), int) and "name" in value
-
-
-def answer_text(value, *, file_url=None) -> str:
-    """A stored answer as one line of text: lists joined, yes/no, money with its currency,
-    files by name (or by ``file_url(reference)`` when given), nothing as empty."""
-    if value is None or value == "" or value == [] or value == {}:
-        return ""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if is_file_reference(value):
-        return file_url(value) if file_url else str(value["name"])
-    if isinstance(value, list | tuple):
-        return ", ".join(
-            text for text in (answer_text(item, file_url=file_url) for item in value) if text
-        )
-    if isinstance(value, dict):
-        if set(value) == {"amount", "currency"}:
-            return f"{value['amount']} {value['currency']}"
-        if "name" in value and "size" in value:
-            return str(value["name"])
-        return "; ".join(
-            f"{key}: {answer_text(item, file_url=file_url)}" for key, item in value.items()
-        )
-    return str(value)
-
-
-def answer_html(value, *, file_url) -> str:
-    """A stored answer for the admin page: escaped text, files as download links."""
-    if is_file_reference(value):
-        return format_html('<a href="{}">{}</a>', file_url(value), value["name"])
-    if isinstance(value, list | tuple) and any(is_file_reference(item) for item in value):
-        return format_html_join(
-            ", ", "{}", ((answer_html(item, file_url=file_url),) for item in value)
-        )
-    if isinstance(value, dict) and any(is_file_reference(item) for item in value.values()):
-        return format_html_join(
-            "; ",
-            "{}: {}",
-            ((key, answer_html(item, file_url=file_url)) for key, item in value.items()),
-        )
-    return conditional_escape(answer_text(value))
-
-
 def submission_fields(form) -> list[tuple[str, str]]:
     """``(clean_name, label)`` of every input field any version of ``form`` had: the newest
     version's fields in its order, then fields only older versions had; each labelled as the
@@ -234,7 +192,9 @@ class FormSubmissionIndexView(generic.IndexView):
                 Column(
                     f"answer:{name}",
                     label=label,
-                    accessor=lambda submission, name=name: answer_text(submission.data.get(name)),
+                    accessor=lambda submission, name=name: answer_text(
+                        submission.form_version.specs.get(name), submission.data.get(name)
+                    ),
                 )
             )
         return columns
@@ -265,12 +225,15 @@ class FormSubmissionIndexView(generic.IndexView):
         }
         if self.answer_fields:
             for name, _label in self.answer_fields:
-                values[f"answer:{name}"] = answer_text(item.data.get(name), file_url=file_url)
+                values[f"answer:{name}"] = answer_text(
+                    item.form_version.specs.get(name), item.data.get(name), file_url=file_url
+                )
         else:
-            labels = item.form_version.labels
             values["answers"] = "; ".join(
-                f"{labels.get(name, name)}: {answer_text(value, file_url=file_url)}"
-                for name, value in item.data.items()
+                f"{label}: {text}"
+                for label, text in answer_rows(
+                    item.form_version.schema, item.data, file_url=file_url
+                )
             )
         return {field: values.get(field, "") for field in self.list_export}
 
@@ -318,7 +281,7 @@ class FormSubmissionInspectView(generic.InspectView):
             rows.append(
                 {
                     "label": labels.get(name, name),
-                    "value": answer_html(value, file_url=file_url) or "—",
+                    "value": answer_html(version.specs.get(name), value, file_url=file_url) or "—",
                     "component": None,
                 }
             )
@@ -332,24 +295,12 @@ def submission_file_download(request, pk, file_pk):
     ):
         raise PermissionDenied
     stored = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
+    return private_file_response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def form_submission_permission_policy():
-    from wagtail.permission_policies import ModelPermissionPolicy
-
     return ModelPermissionPolicy(FormSubmission)
 
 

@@ -1,5 +1,5 @@
-"""Widgets of the field types that need more than one plain input: several files, a photo
-checklist, a drawn signature and a table of line items.
+"""Widgets of the field types that need more than one plain input: an amount with its currency,
+several files, a photo checklist, a drawn signature and a table of line items.
 
 Each renders through a template in ``forms/templates/forms/widgets/`` (everything escaped by the
 template engine) and brings its behaviour as a static file through its ``Media``: no inline
@@ -34,6 +34,22 @@ class MultipleFileInput(django.forms.FileInput):
     """Several files in one input (``<input type="file" multiple>``): the value is a list."""
 
     allow_multiple_selected = True
+
+
+class MoneyWidget(django.forms.MultiWidget):
+    """An amount and a currency; posted as ``<name>_amount`` and ``<name>_currency``."""
+
+    def __init__(self, currency_choices, attrs=None):
+        widgets = {
+            "amount": django.forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            "currency": django.forms.Select(choices=currency_choices),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, Mapping):
+            return [value.get("amount"), value.get("currency")]
+        return [None, None]
 
 
 class PhotoChecklistWidget(django.forms.Widget):

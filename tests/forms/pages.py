@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from wagtail.models import Site
 
-from forms.models import FormDefinition
-from forms.pages import FormPage
+from forms.models import FormDefinition, FormPage
 from forms.services import form_publish
 from tests.factories import UserFactory
 from tests.forms.factories import FormDefinitionFactory, FormFieldFactory

@@ -641,8 +641,8 @@ def test_a_version_loaded_again_reuses_its_form_class(monkeypatch):
 
 
 def test_stored_numbers_amounts_and_totals_are_read_by_rules_as_numbers():
-    from forms.builder import answers_for_rules
     from forms.rules import parse_rule
+    from forms.schema_form import answers_for_rules
 
     schema = [
         field_spec(FieldType.NUMBER, "Hours"),

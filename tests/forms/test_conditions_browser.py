@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from forms.builder import _browser_value, build_form
+from forms.builder import build_form
 from forms.choices import FieldType
 from forms.rules import parse_rule
+from forms.schema_form import _browser_value
 from tests.forms.factories import field_spec
 
 pytestmark = pytest.mark.browser

@@ -17,14 +17,10 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from forms.builder import (
-    DEFAULT_FILE_EXTENSIONS,
-    IMAGE_EXTENSIONS,
-    build_form,
-    checklist_slots,
-)
+from forms.builder import build_form
 from forms.choices import FieldType
 from forms.demo import FEEDBACK_FIELDS
+from forms.fields import checklist_slots
 from forms.jsonschema import (
     DRAFT_2020_12,
     condition_schema,
@@ -35,6 +31,7 @@ from forms.jsonschema import (
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.services import form_publish
 from forms.submissions import submission_create
+from forms.validators import DEFAULT_FILE_EXTENSIONS, IMAGE_EXTENSIONS
 from project.stores.choices import CURRENCY_DECIMALS
 from tests.factories import UserFactory
 from tests.forms.factories import FormDefinitionFactory, FormFieldFactory, field_spec

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from forms.builder import build_form, known_rule_names
+from forms.builder import build_form
 from forms.choices import FieldType
+from forms.schema_form import known_rule_names
 from tests.forms.factories import field_spec
 
 pytestmark = pytest.mark.django_db

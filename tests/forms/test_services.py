@@ -4,9 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from forms.builder import FormBuilder, UnsupportedFieldType, build_form
-from forms.choices import FieldType
-from forms.models import FormField, FormVersion
-from forms.services import form_publish, form_validate_for_publish
+from forms.choices import FieldType, FormPurpose
+from forms.models import FormDefinition, FormField, FormVersion
+from forms.services import (
+    FormDefinitionInvalid,
+    form_definition_create,
+    form_publish,
+    form_validate_for_publish,
+)
 from project.accounts.roles import Role
 from tests.factories import UserFactory
 from tests.forms.factories import FormDefinitionFactory, FormFieldFactory
@@ -318,3 +323,91 @@ def test_duplicate_clean_names_are_refused():
     assert caught.value.messages == [
         "“Full name” has the same name “name” as “Name”; rename one of them."
     ]
+
+
+# --- form_definition_create: forms shipped as data ------------------------------------------------
+
+SHIPPED_FIELDS = [
+    {"label": "Colour", "field_type": FieldType.DROPDOWN, "choices": ["red", "blue"]},
+    {"label": "Details", "field_type": FieldType.MULTI_LINE, "required": False},
+    {"label": "Amount", "field_type": FieldType.NUMBER, "min_value": 0.1, "max_value": 10},
+]
+
+
+def create_shipped(actor, **overrides) -> FormDefinition:
+    arguments = {
+        "slug": "colour-request",
+        "name": "Colour request",
+        "purpose": FormPurpose.INTAKE,
+        "fields": SHIPPED_FIELDS,
+        "actor": actor,
+        **overrides,
+    }
+    return form_definition_create(**arguments)
+
+
+def test_a_created_form_has_its_fields_in_order_and_is_published(designer):
+    form = create_shipped(designer, description="Asked at the counter.")
+
+    assert (form.name, form.purpose, form.description) == (
+        "Colour request",
+        FormPurpose.INTAKE,
+        "Asked at the counter.",
+    )
+    schema = form.live_version.schema
+    assert [spec["clean_name"] for spec in schema] == ["colour", "details", "amount"]
+    assert [spec["required"] for spec in schema] == [True, False, True]
+    assert schema[0]["choices"] == ["red", "blue"]
+    assert (schema[2]["min_value"], schema[2]["max_value"]) == ("0.1", "10")
+    assert form.live_version.created_by == designer
+
+
+def test_creating_a_form_again_keeps_it_as_the_designer_left_it(designer):
+    form = create_shipped(designer)
+    FormDefinition.objects.filter(pk=form.pk).update(name="Renamed by the designer")
+
+    again = create_shipped(designer, fields=[{"label": "Other", "field_type": "single_line"}])
+
+    assert again.pk == form.pk
+    assert again.name == "Renamed by the designer"
+    assert list(again.fields.values_list("label", flat=True)) == ["Colour", "Details", "Amount"]
+    assert FormVersion.objects.filter(form=form).count() == 1
+
+
+def test_a_form_created_unpublished_has_no_version(designer):
+    form = create_shipped(designer, publish=False)
+
+    assert form.live_version is None
+    assert form.fields.count() == 3
+    assert not FormVersion.objects.exists()
+
+
+def test_an_invalid_field_names_its_position_and_label_and_nothing_is_created(designer):
+    fields = [*SHIPPED_FIELDS, {"label": "Size", "field_type": FieldType.RADIO}]
+
+    with pytest.raises(FormDefinitionInvalid) as refused:
+        create_shipped(designer, fields=fields)
+
+    assert (refused.value.position, refused.value.label) == (3, "Size")
+    assert refused.value.message_dict == {"choices": ["Add at least one choice, one per line."]}
+    assert not FormDefinition.objects.filter(slug="colour-request").exists()
+
+
+def test_an_invalid_form_is_refused_before_any_field(designer):
+    with pytest.raises(FormDefinitionInvalid) as refused:
+        create_shipped(designer, purpose="hologram")
+
+    assert refused.value.position is None
+    assert list(refused.value.message_dict) == ["purpose"]
+    assert not FormDefinition.objects.exists()
+
+
+def test_a_form_that_cannot_be_published_is_not_created(designer):
+    fields = [{"label": "About you", "field_type": FieldType.HEADING, "required": False}]
+
+    with pytest.raises(ValidationError) as refused:
+        create_shipped(designer, fields=fields)
+
+    assert not isinstance(refused.value, FormDefinitionInvalid)
+    assert refused.value.messages == ["Add at least one input field before publishing."]
+    assert not FormDefinition.objects.exists()

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils.datastructures import MultiValueDict
 
-import forms.builder
+import forms.validators
 from forms.builder import build_form
 from forms.choices import FieldType
 from tests.forms.factories import field_spec
@@ -109,7 +109,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_its_content(monke
     def must_not_sniff(uploaded):
         raise AssertionError("the content of a file over the limit was read")
 
-    monkeypatch.setattr(forms.builder, "sniff_upload", must_not_sniff)
+    monkeypatch.setattr(forms.validators, "sniff_upload", must_not_sniff)
     big = upload("scan.pdf", PDF + b"\0" * (2 * 1024 * 1024))
 
     assert errors([receipt(max_upload_mb=1)], "receipt", receipt=big) == [
@@ -118,7 +118,7 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_its_content(monke
 
 
 def test_a_file_with_a_forbidden_extension_is_refused_without_reading_its_content(monkeypatch):
-    monkeypatch.setattr(forms.builder, "sniff_upload", lambda uploaded: pytest.fail("read"))
+    monkeypatch.setattr(forms.validators, "sniff_upload", lambda uploaded: pytest.fail("read"))
 
     assert errors([receipt()], "receipt", receipt=upload("run.exe", EXE)) == [
         "Files of type “exe” are not accepted here; upload one of: pdf, jpg."

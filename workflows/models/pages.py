@@ -30,7 +30,7 @@ from wagtail.models import Page
 
 from forms.choices import FieldType
 from forms.models import FormVersion
-from forms.pages import AbstractFormPage, SubmissionRefused
+from forms.models import AbstractFormPage, SubmissionRefused
 
 logger = logging.getLogger(__name__)
 

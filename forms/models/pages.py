@@ -9,6 +9,12 @@ that opens a case is ``workflows.models.pages.CaseRequestPage``.
 The small ``get_*`` hooks say when to override them. After a successful post the visitor is
 redirected to ``?sent`` (so reloading does not send again), which shows the thank-you text and
 the reference.
+
+One module although it is long: almost all of it is ``AbstractFormPage``, one page type whose
+serving flow (show a step, check a post, keep progress, submit, thank) reads top to bottom and is
+customised by overriding its methods; cutting the class into mixins would scatter that flow.
+The parts that stand alone already live elsewhere: steps and session progress in
+``forms.progress``, storing in ``forms.submissions``, abuse checks in ``forms.abuse``.
 """
 
 from __future__ import annotations

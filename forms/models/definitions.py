@@ -2,23 +2,22 @@
 
 Runtime code never reads ``FormDefinition`` or ``FormField`` rows: it builds forms from a
 ``FormVersion``'s schema, so editing a form never changes what an earlier submission meant.
+
+Most of this module is ``FormField``'s checks of its own columns (``get_problems``), kept next to
+the columns they check; the publish service adds the checks across rows.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
-from django.utils import timezone
-from django.utils.crypto import get_random_string
+from django.db import models
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -27,7 +26,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from forms.choices import CHOICE_TYPES, DATE_TYPES, LAYOUT_TYPES, FieldType, FormPurpose
+from forms.fields import LINE_ITEMS_MAX_ROWS, MAX_FILES_PER_FIELD, checklist_key
 from forms.rules import RuleError, parse_rule
+from forms.validators import IMAGE_EXTENSIONS, checkable_extensions
+from project.core.models import ImmutableError, ImmutableModel
 from project.stores.choices import Currency
 
 # A clean_name is a key in stored data and a name in the rule language, so it stays short,
@@ -367,15 +369,7 @@ class FormField(Orderable):
         return problems
 
     def _upload_problems(self) -> list[tuple[str, str]]:
-        """Problems of the file, image and line-item columns (see ``forms.builder``)."""
-        from forms.builder import (
-            IMAGE_EXTENSIONS,
-            LINE_ITEMS_MAX_ROWS,
-            MAX_FILES_PER_FIELD,
-            checkable_extensions,
-            checklist_key,
-        )
-
+        """Problems of the file, image and line-item columns (see ``forms.fields``)."""
         problems: list[tuple[str, str]] = []
         extensions = self.extension_list
         if self.field_type == FieldType.FILE:
@@ -491,15 +485,16 @@ class FormField(Orderable):
         }
 
 
-class FormVersionImmutable(Exception):
-    """Raised when code tries to change a saved ``FormVersion``."""
+# The name this error had before every immutable model shared one.
+FormVersionImmutable = ImmutableError
 
 
-class FormVersion(models.Model):
+class FormVersion(ImmutableModel):
     """A published, frozen form: what submissions, cases and step forms are made with.
 
     ``schema`` is the ordered list of field dicts (see ``FormField.to_schema``). A version never
-    changes once created; publishing changes creates the next one.
+    changes once created (nor is it deleted but with its form); publishing changes creates the
+    next one. No column is mutable.
     """
 
     form = models.ForeignKey(
@@ -529,163 +524,18 @@ class FormVersion(models.Model):
     def __str__(self):
         return f"{self.form} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise FormVersionImmutable(
-                f"Form version {self} is published and cannot be changed; publish a new one."
-            )
-        super().save(*args, **kwargs)
+    def get_immutable_message(self) -> str:
+        return f"Form version {self} is published and cannot be changed; publish a new one."
 
     @property
     def labels(self) -> dict[str, str]:
         """Label of each field by clean_name, as this version showed them."""
         return {spec["clean_name"]: spec["label"] for spec in self.schema}
 
-
-# --- Submissions of the public form pages ---------------------------------------------------------
-
-# Readable over the phone: no 0/O, 1/I/L.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def new_submission_reference() -> str:
-    """A random reference such as ``K7QM-4ZPX``: shown to the submitter, unguessable, and it does
-    not reveal how many submissions there are."""
-    code = get_random_string(8, allowed_chars=REFERENCE_ALPHABET)
-    return f"{code[:4]}-{code[4:]}"
-
-
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
-
-
-class FormSubmission(models.Model):
-    """What a visitor sent through a form page, with the exact version they filled in.
-
-    ``data`` is the version's ``get_data_for_storage()`` output; an uploaded file's answer refers
-    to its ``SubmissionFile`` (``{"file": id, "name", "size", "content_type", "sha256"}``).
-    Labels always come from ``form_version``, so a submission reads as it was filled in.
-    """
-
-    reference = models.CharField(
-        _("reference"), max_length=12, unique=True, default=new_submission_reference
-    )
-    form = models.ForeignKey(
-        FormDefinition,
-        verbose_name=_("form"),
-        on_delete=models.PROTECT,
-        related_name="submissions",
-    )
-    form_version = models.ForeignKey(
-        FormVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
-    )
-    page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("page"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    data = models.JSONField(_("answers"), encoder=DjangoJSONEncoder, default=dict)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
-    address_hash = models.CharField(
-        _("address hash"),
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text=_("Keyed hash of the sender's network address; the address is not stored."),
-    )
-
-    class Meta:
-        ordering = ["-submitted_at", "-pk"]
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-        indexes = [
-            models.Index(fields=["form", "-submitted_at"], name="forms_submission_form"),
-        ]
-
-    def __str__(self):
-        return self.reference
-
-    def clean(self):
-        super().clean()
-        if self.form_version_id and self.form_id and self.form_version.form_id != self.form_id:
-            raise ValidationError({"form_version": _("This version belongs to another form.")})
-
-
-def submission_file_path(instance: SubmissionFile, filename: str) -> str:
-    # The visitor's file name is kept in the row only: paths use nothing they chose.
-    return f"forms/submissions/{instance.submission.reference}/{uuid.uuid4().hex}"
-
-
-class SubmissionFile(models.Model):
-    """A file sent with a form submission, kept in private storage and downloaded only through
-    the admin after a permission check."""
-
-    submission = models.ForeignKey(FormSubmission, on_delete=models.CASCADE, related_name="files")
-    field_name = models.CharField(_("field"), max_length=CLEAN_NAME_MAX_LENGTH)
-    slot = models.CharField(
-        _("slot"),
-        max_length=120,
-        blank=True,
-        help_text=_(
-            "Which of the field's files, for fields that take several (e.g. a photo list)."
-        ),
-    )
-    file = models.FileField(
-        upload_to=submission_file_path, storage=_private_storage, max_length=300
-    )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("submission file")
-        verbose_name_plural = _("submission files")
-
-    def __str__(self):
-        return self.original_name
-
-
-def pending_upload_path(instance: PendingUpload, filename: str) -> str:
-    return f"forms/pending/{instance.created_at:%Y%m%d}/{instance.pk.hex}"
-
-
-class PendingUpload(models.Model):
-    """A file sent on an earlier step of a multi-step form, kept privately until the last step is
-    sent (it then moves to the submission or case and this row goes) or it expires
-    (``FORMS_PENDING_UPLOAD_HOURS``; a periodic task removes it). ``progress`` is the random token
-    of the visitor's progress in their session: only that progress can use the file."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    progress = models.CharField(max_length=64, db_index=True)
-    file = models.FileField(upload_to=pending_upload_path, storage=_private_storage, max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("pending upload")
-        verbose_name_plural = _("pending uploads")
-
-    def __str__(self):
-        return self.original_name
-
-
-@receiver(post_delete, sender=SubmissionFile)
-@receiver(post_delete, sender=PendingUpload)
-def _delete_stored_file(sender, instance, **kwargs):
-    """The stored file goes with its row, once the deletion is committed."""
-    name, storage = instance.file.name, instance.file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    @cached_property
+    def specs(self) -> dict[str, dict]:
+        """Each field's spec by clean_name (versions never change, so it is read once)."""
+        return {spec["clean_name"]: spec for spec in self.schema}
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -740,5 +590,3 @@ def rule_error_text(exc: Exception) -> str:
 
 
 # The page types (forms/pages.py) need the models above; importing them here registers them with
-# the app like the models of this module.
-import forms.pages  # noqa: E402, F401, I001
