@@ -15,7 +15,7 @@ export ATELIER_ADDR
 help:
 	@echo "make run     set up everything and serve the demo on http://$(ATELIER_ADDR)/admin/ with a worker"
 	@echo "make test    run the test suite (browser tests too when Chromium is installed)"
-	@echo "make lint    ruff check + ruff format --check + Django checks"
+	@echo "make lint    ruff check + ruff format --check + lint-imports (layers) + Django checks"
 	@echo "make format  ruff format and safe fixes"
 	@echo "make bench   run every benchmark in bench/"
 	@echo "make test-browser  only the browser tests;  make migrations  new migrations;  make clean"
@@ -47,6 +47,7 @@ test-browser: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -63,4 +64,4 @@ migrations: install
 	$(PY) manage.py makemigrations
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .import_linter_cache
