@@ -30,7 +30,7 @@ from aftersales.pricing import LineAmounts, totals
 from aftersales.services.decisions import decision_url
 from aftersales.triggers import QUOTATION_SENT
 from project.core.money import currency_decimals, round_money
-from workflows.tasks import send_case_email as send_email
+from project.core.tasks import send_email
 from project.stores.choices import Currency
 from workflows.errors import InvalidInput, WorkflowError
 from workflows.models import Case

@@ -19,7 +19,7 @@ from aftersales.services import (
     quotation_decide,
     quotation_for_token,
 )
-from workflows.models.pages import public_web_user
+from project.accounts.system_users import public_web_user
 
 TEMPLATE = "aftersales/decision/page.html"
 

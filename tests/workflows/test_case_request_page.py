@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 
 from forms.choices import FieldType, FormPurpose
 from forms.models import FormSubmission
+from project.accounts.system_users import PUBLIC_WEB_USERNAME, public_web_user
 from tests.factories import StoreFactory
 from tests.forms.pages import add_page, published_form
 from tests.workflows.factories import make_process, published_process
 from workflows.models import Case, CaseEvent, Process
-from workflows.models.pages import PUBLIC_WEB_USERNAME, CaseRequestPage, public_web_user
+from workflows.models.pages import CaseRequestPage
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django_fsm.signals import post_transition
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
 from tests.workflows.factories import published_process
-from workflows import services
 from workflows.choices import EventKind, StateKind
 from workflows.errors import CaseChanged, InvalidInput
 from workflows.models import Case, ProcessState, ProcessTransition
 from workflows.services import case_open, case_transition, process_move_cases, process_publish
+from workflows.services import processes as services
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from workflows.models.cases import (
     _private_storage,
     attachment_path,
 )
-from workflows.models.pages import CaseRequestPage, public_web_user
+from workflows.models.pages import CaseRequestPage
 from workflows.models.processes import (
     Process,
     ProcessState,
@@ -41,5 +41,4 @@ __all__ = [
     "_private_storage",
     "attachment_path",
     "code_validator",
-    "public_web_user",
 ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
+from project.core.files import private_storage
+from project.core.models import ImmutableModel, ImmutableQuerySetMixin
 from project.stores.models import Store
 from project.stores.scoping import StoreScopedQuerySet
 from workflows.choices import EventKind
@@ -134,15 +136,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 # --- History --------------------------------------------------------------------------------------
 
 
-class CaseEventQuerySet(StoreScopedQuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Case events are immutable.")
-
-    def delete(self):
-        raise TypeError("Case events are immutable.")
+class CaseEventQuerySet(ImmutableQuerySetMixin, StoreScopedQuerySet):
+    pass
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ImmutableModel):
     """One thing that happened to a case. Written once by a service; never changed or deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -184,30 +182,23 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.from_state}→{self.to_state}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Case events are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case events are immutable.")
+    def get_immutable_message(self) -> str:
+        return "Case events are immutable."
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case.reference}/{instance.sha256[:16]}/{filename}"
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+# Migration 0001 names the storage by this name.
+_private_storage = private_storage
 
 
 class Attachment(models.Model):
     """A file on a case, kept in private storage and served only after a permission check."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=_private_storage, max_length=300)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

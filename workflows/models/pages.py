@@ -8,7 +8,7 @@ Who opens it: a visitor is not a user, so cases from the public site are opened 
 user ``public-web`` (``public_web_user``). It cannot sign in (no usable password, not staff, no
 groups) and holds two permissions, ``stores.access_all_stores`` and ``workflows.change_case``, so
 that ``case_open``'s store check passes for whichever store a page serves and a customer's
-quotation decision can move the case. Case histories show "public-web" as the opener.
+answer on a public page can move the case. Case histories show "public-web" as the opener.
 
 The customer's details come from intake fields with agreed names: ``name`` (or ``full_name``,
 ``your_name``, ``customer_name``), ``email`` (else the form's first e-mail field) and ``phone``
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -29,31 +27,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from forms.choices import FieldType
-from forms.models import FormVersion
-from forms.models import AbstractFormPage, SubmissionRefused
+from forms.models import AbstractFormPage, FormVersion, SubmissionRefused
+from project.accounts.system_users import public_web_user
 
 logger = logging.getLogger(__name__)
-
-PUBLIC_WEB_USERNAME = "public-web"
-
-
-def public_web_user():
-    """The system user that acts for visitors and customers on public pages (created on first
-    use): it opens the cases sent through them and fires the transition of a customer's
-    quotation decision."""
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=PUBLIC_WEB_USERNAME,
-        defaults={"first_name": "Public", "last_name": "website", "is_staff": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="stores", codename="access_all_stores"),
-            Permission.objects.get(content_type__app_label="workflows", codename="change_case"),
-        )
-    return user
 
 
 class CaseRequestPage(AbstractFormPage):

@@ -15,6 +15,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from project.core.models import ImmutableModel, ImmutableQuerySetMixin
 from workflows import hooks
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
 from workflows.definition import ProcessDefinition
@@ -232,12 +233,11 @@ class ProcessTrigger(Orderable):
         return f"{self.event} → {self.transition}"
 
 
-class ProcessVersionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Process versions are immutable: publish a new version instead.")
+class ProcessVersionQuerySet(ImmutableQuerySetMixin, models.QuerySet):
+    pass
 
 
-class ProcessVersion(models.Model):
+class ProcessVersion(ImmutableModel):
     """A published, immutable snapshot of a process. Cases keep the version they opened with."""
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="versions")
@@ -261,10 +261,8 @@ class ProcessVersion(models.Model):
     def __str__(self):
         return f"{self.process} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Process versions are immutable: publish a new version instead.")
-        super().save(*args, **kwargs)
+    def get_immutable_message(self) -> str:
+        return "Process versions are immutable: publish a new version instead."
 
     @property
     def definition(self) -> ProcessDefinition:

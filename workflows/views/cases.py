@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,6 +35,8 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 
+from forms.answers import answer_text
+from project.core.files import private_file_response
 from project.stores.models import Store
 from workflows import hooks, selectors
 from workflows.choices import ButtonStyle, EventKind
@@ -130,31 +132,6 @@ def humanise_seconds(seconds) -> str:
     return timesince(start, start + datetime.timedelta(seconds=total), depth=2)
 
 
-def display_value(value) -> str:
-    """A stored answer as text for a person: lists joined, booleans as yes/no, money as
-    amount and currency, nothing as a dash."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list | tuple):
-        return ", ".join(display_value(item) for item in value)
-    if isinstance(value, dict):
-        if set(value) == {"amount", "currency"}:
-            return f"{value['amount']} {value['currency']}"
-        if "name" in value and "size" in value:  # an uploaded file (or its attachment)
-            return str(value["name"])
-        if "rows" in value and "total" in value:  # line items
-            return (
-                "; ".join(
-                    f"{row.get('quantity')} × {row.get('description')}" for row in value["rows"]
-                )
-                + f" = {value['total']}"
-            )
-        return "; ".join(f"{key}: {display_value(item)}" for key, item in value.items())
-    return str(value)
-
-
 def user_name(user) -> str:
     return get_user_display_name(user) if user is not None else ""
 
@@ -187,9 +164,15 @@ class FormLabels:
         """(label, value) for each answer, labelled by the first of ``version_ids`` that knows
         the key; keys no form knows are shown as stored."""
         labels: dict[str, str] = {}
+        specs: dict[str, dict] = {}
         for version_id in reversed(version_ids):
             labels.update(self.for_version(version_id))
-        return [(labels.get(key) or key, display_value(value)) for key, value in data.items()]
+            if version_id in self.versions:
+                specs.update(self.versions[version_id].specs)
+        return [
+            (labels.get(key) or key, answer_text(specs.get(key), value, empty="—"))
+            for key, value in data.items()
+        ]
 
 
 def build_version_form(version_id, **kwargs):
@@ -819,19 +802,9 @@ def attachment_download(request, pk, attachment_pk):
     """Stream an attachment after checking the case is visible to the user; never inline."""
     case = case_or_404(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def event_json(event, definition: ProcessDefinition) -> dict:
