@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from forms.choices import FieldType, FormPurpose
-from forms.models import FormDefinition, FormField
-from forms.services import form_publish
+from forms.models import FormDefinition
+from forms.services import form_definition_create
 from project.accounts.roles import Role
 from project.stores.models import Store
 from workflows.choices import ButtonStyle, StateKind
@@ -61,21 +61,16 @@ TRANSITIONS = [
 
 
 def _form(slug: str, name: str, purpose: str, fields, actor) -> FormDefinition:
-    form, created = FormDefinition.objects.get_or_create(
-        slug=slug, defaults={"name": name, "purpose": purpose}
+    return form_definition_create(
+        slug=slug,
+        name=name,
+        purpose=purpose,
+        fields=[
+            {"label": label, "field_type": field_type, "required": required, **extra}
+            for label, field_type, required, extra in fields
+        ],
+        actor=actor,
     )
-    if created:
-        for index, (label, field_type, required, extra) in enumerate(fields):
-            FormField.objects.create(
-                form=form,
-                label=label,
-                field_type=field_type,
-                required=required,
-                sort_order=index,
-                **extra,
-            )
-        form_publish(form=form, actor=actor)
-    return form
 
 
 def seed(*, log) -> None:

@@ -63,8 +63,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from forms.models import FormDefinition, FormField
-from forms.services import form_publish
+from forms.models import FormDefinition
+from forms.services import FormDefinitionInvalid, form_definition_create
 from workflows import hooks
 from workflows.errors import PublishRefused
 from workflows.models import Process, ProcessState, ProcessTransition, ProcessTrigger
@@ -198,45 +198,42 @@ class _Loader:
         if existing is not None:
             self.report.kept.append(f"form {existing.slug}")
             return existing
-        form = FormDefinition(
-            slug=spec["slug"],
-            name=spec["name"],
-            purpose=spec["purpose"],
-            **({"description": spec["description"]} if "description" in spec else {}),
-        )
-        self.clean(where, form)
-        form.save()
-        for position, field_spec in enumerate(spec.get("fields", [])):
-            self.load_field(f"{where}.fields[{position}]", form, position, field_spec)
+        fields = [
+            self.field_columns(f"{where}.fields[{position}]", field_spec)
+            for position, field_spec in enumerate(spec.get("fields", []))
+        ]
         try:
-            form_publish(form=form, actor=self.actor)
+            form = form_definition_create(
+                slug=spec["slug"],
+                name=spec["name"],
+                purpose=spec["purpose"],
+                description=spec.get("description", ""),
+                fields=fields,
+                actor=self.actor,
+            )
+        except FormDefinitionInvalid as exc:
+            if exc.position is not None:
+                where = f"{where}.fields[{exc.position}] ({exc.label})"
+            self.fail(where, self.problems(exc))
         except ValidationError as exc:
-            self.fail(f"{where} ({form.slug})", "; ".join(exc.messages))
+            self.fail(f"{where} ({spec['slug']})", "; ".join(exc.messages))
         self.report.created.append(f"form {form.slug}")
         return form
 
-    def load_field(self, where: str, form: FormDefinition, position: int, spec: dict) -> None:
+    def field_columns(self, where: str, spec: dict) -> dict:
+        """The ``FormField`` columns of a field of the file (``type`` is ``field_type``)."""
         allowed = {"label", "type", "required", *_FIELD_COLUMNS}
         self.check_keys(where, spec, allowed, {"label", "type"})
         columns = {key: spec[key] for key in _FIELD_COLUMNS if key in spec}
-        if isinstance(columns.get("choices"), list):
-            columns["choices"] = "\n".join(str(choice) for choice in columns["choices"])
-        for bound in ("min_value", "max_value"):
-            if bound in columns:
-                columns[bound] = Decimal(str(columns[bound]))
         for bound in ("min_date", "max_date"):
             if bound in columns:
                 columns[bound] = self.date(f"{where}.{bound}", columns[bound])
-        row = FormField(
-            form=form,
-            label=spec["label"],
-            field_type=spec["type"],
-            required=spec.get("required", True),
-            sort_order=position,
+        return {
+            "label": spec["label"],
+            "field_type": spec["type"],
+            "required": spec.get("required", True),
             **columns,
-        )
-        self.clean(f"{where} ({spec['label']})", row, exclude=["form", "clean_name"])
-        row.save()
+        }
 
     # --- The process ----------------------------------------------------------------------------
 
@@ -340,8 +337,11 @@ class _Loader:
         try:
             instance.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as exc:
-            problems = [
-                f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
-                for name, messages in exc.message_dict.items()
-            ]
-            self.fail(where, "; ".join(problems))
+            self.fail(where, self.problems(exc))
+
+    @staticmethod
+    def problems(exc: ValidationError) -> str:
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in exc.message_dict.items()
+        )
