@@ -51,7 +51,7 @@ STATES = [
 # code, label, sources, target, groups, step form, comment required, style
 TRANSITIONS = [
     ("diagnose", "Send to diagnosis", ["intake"], "diagnosis", [], None, False, "primary"),
-    ("send_quote", "Send the quotation", ["diagnosis"], "waiting_customer", [], "diagnosis",
+    ("send_quote", "Send the estimate", ["diagnosis"], "waiting_customer", [], "diagnosis",
      False, "primary"),
     ("accept", "Customer accepts", ["waiting_customer"], "repair", [], None, False, "primary"),
     ("refuse", "Customer refuses", ["waiting_customer"], "returned", [], None, True, "warning"),

@@ -48,9 +48,9 @@ TRIGGER_EVENTS = "workflows_trigger_events"
 def register_rule_context(*roots: str) -> Callable:
     """Register ``fn(case, actor) -> {root: value}`` adding ``roots`` to what conditions read::
 
-    @register_rule_context("quotation")
-    def quotation_context(case, actor):
-        return {"quotation": ...}
+    @register_rule_context("certificate")
+    def certificate_context(case, actor):
+        return {"certificate": ...}
     """
 
     def decorator(fn: Callable) -> Callable:
@@ -122,7 +122,7 @@ def event_recorded(event) -> None:
 @dataclass(frozen=True)
 class TriggerEvent:
     """Something that happens outside the engine and may move a case: ``name`` is what a
-    ``ProcessTrigger`` row stores (``quotation.sent``). ``spec_key``: the top-level key of a
+    ``ProcessTrigger`` row stores (``course.completed``). ``spec_key``: the top-level key of a
     published version's frozen spec that named this event's transition before triggers existed
     (versions published then keep working)."""
 

@@ -210,7 +210,7 @@ class ProcessTransition(ClusterableModel, Orderable):
 
 class ProcessTrigger(Orderable):
     """Something that happens outside the engine moves the process's cases: ``event`` (from the
-    registry of trigger events the feature apps declare, e.g. a quotation sent to the customer)
+    registry of trigger events the feature apps declare, e.g. a course completed by a new hire)
     fires the transition ``transition``. Publishing freezes the triggers into the version."""
 
     process = ParentalKey(Process, on_delete=models.CASCADE, related_name="triggers")
