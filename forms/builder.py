@@ -74,7 +74,7 @@ from forms.validators import (
     date_limits,
 )
 from forms.widgets import FileInput, MultipleFileInput, PhotoChecklistWidget, SignatureWidget
-from project.stores.choices import CURRENCY_DECIMALS, Currency
+from project.stores.choices import Currency
 
 
 class UnsupportedFieldType(ValidationError):
@@ -454,7 +454,7 @@ class FormBuilder:
     def create_line_items_field(self, spec, options):
         options.pop("initial")
         currency = (spec.get("default_value") or "").strip()
-        if currency not in CURRENCY_DECIMALS:
+        if currency not in Currency.values:
             currency = ""
         field = LineItemsField(
             min_rows=spec.get("min_length") or 0,

@@ -41,7 +41,8 @@ from forms.widgets import (
     PhotoChecklistWidget,
     SignatureWidget,
 )
-from project.stores.choices import CURRENCY_DECIMALS, Currency
+from project.core.money import currency_decimals
+from project.stores.choices import Currency
 
 # The most files one file field (``max_length``) may take.
 MAX_FILES_PER_FIELD = 20
@@ -144,7 +145,7 @@ class MoneyField(django.forms.MultiValueField):
             raise ValidationError(
                 self.error_messages["currency_required"], code="currency_required"
             )
-        decimals = CURRENCY_DECIMALS.get(currency, 2)
+        decimals = currency_decimals(currency)
         if -amount.as_tuple().exponent > decimals:
             code = "too_many_decimals" if decimals else "no_decimals"
             raise ValidationError(
@@ -469,7 +470,7 @@ class LineItemsField(django.forms.Field):
         self.max_rows = min(max_rows or LINE_ITEMS_MAX_ROWS, LINE_ITEMS_MAX_ROWS)
         self.min_rows = min(max(0, min_rows), self.max_rows)
         self.currency = currency
-        self.decimals = CURRENCY_DECIMALS.get(currency, 2) if currency else 2
+        self.decimals = currency_decimals(currency)
         self.quantum = Decimal(1).scaleb(-self.decimals)
         kwargs.setdefault(
             "widget",

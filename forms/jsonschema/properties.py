@@ -29,7 +29,8 @@ from forms.jsonschema.patterns import (
 )
 from forms.models import format_decimal
 from forms.validators import date_limits
-from project.stores.choices import CURRENCY_DECIMALS, Currency
+from project.core.money import currency_decimals
+from project.stores.choices import Currency
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -223,7 +224,7 @@ def _money(spec, required):
     currencies = list(spec.get("choices") or Currency.values)
     by_decimals: dict[int, list[str]] = {}
     for code in currencies:
-        by_decimals.setdefault(CURRENCY_DECIMALS.get(code, 2), []).append(code)
+        by_decimals.setdefault(currency_decimals(code), []).append(code)
     variants = [
         {
             "properties": {
@@ -353,9 +354,9 @@ def _signature(spec, required):
 
 def _line_items(spec, required):
     currency = (spec.get("default_value") or "").strip()
-    if currency not in CURRENCY_DECIMALS:
+    if currency not in Currency.values:
         currency = ""
-    decimals = CURRENCY_DECIMALS.get(currency, 2) if currency else 2
+    decimals = currency_decimals(currency)
     money = {"type": "string", "pattern": amount_pattern(decimals, signed=False)}
     max_rows = min(spec.get("max_length") or LINE_ITEMS_MAX_ROWS, LINE_ITEMS_MAX_ROWS)
     row = {
