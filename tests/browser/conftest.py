@@ -1,4 +1,5 @@
-"""Browser journeys: Playwright driving the system's Chromium against a live test server.
+"""Browser tests: Playwright driving the system's Chromium, against a live test server (``page``)
+or in a blank page the test fills itself (``blank_page``: scripts and rendered forms, no server).
 
 Chromium is looked up in ``CHROMIUM_PATH``, then ``/usr/bin/chromium`` and ``chromium`` on PATH;
 no browser is ever downloaded. Without one, browser tests are skipped with the reason, except under
@@ -82,3 +83,13 @@ def page(browser, live_server, request):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def blank_page(browser):
+    """A Chromium page with nothing loaded: scripts and rendered forms are put into it directly,
+    no server needed."""
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    page.close()

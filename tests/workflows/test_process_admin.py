@@ -144,7 +144,7 @@ def test_form_choices_follow_the_forms_purpose(designer_client):
 
 
 def test_copying_a_process_starts_a_new_one_with_its_states_and_transitions(designer_client):
-    from tests.workflows.test_designer_journey import form_with_button, submit
+    from tests.rendered import form_with_button, submit
 
     original = make_process(name="Returns", prefix="RET")
     page = designer_client.get(f"/admin/processes/copy/{original.pk}/")

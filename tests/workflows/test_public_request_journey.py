@@ -23,7 +23,7 @@ from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
 from tests.forms.pages import site_root
 from tests.forms.samples import PDF, PNG, data_url, drawing
-from tests.workflows.test_designer_journey import form_with_button, submit, text_of
+from tests.rendered import form_with_button, submit, text_of
 from workflows.models import Attachment, Case, Process
 from workflows.models.pages import CaseRequestPage
 

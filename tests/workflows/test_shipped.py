@@ -1,5 +1,7 @@
 """Loading the processes shipped as TOML files (workflows/shipped.py): what a file creates, that a
-designer's later edits are kept, and that a wrong file names its mistake and changes nothing."""
+designer's later edits are kept, and that a wrong file names its mistake and changes nothing.
+The after-sales processes shipped in fixtures/processes/ are loaded in
+tests/aftersales/processes/test_shipped.py."""
 
 from pathlib import Path
 
@@ -9,12 +11,7 @@ from forms.models import FormDefinition
 from project.accounts.roles import Role
 from tests.factories import UserFactory
 from workflows.models import Process
-from workflows.shipped import (
-    SHIPPED_DIR,
-    ShippedProcessError,
-    load_process_file,
-    load_shipped_processes,
-)
+from workflows.shipped import ShippedProcessError, load_process_file
 
 pytestmark = pytest.mark.django_db
 
@@ -128,35 +125,6 @@ def test_a_wrong_file_names_its_mistake_and_changes_nothing(tmp_path, admin, cha
     assert message in str(refused.value)
     assert not Process.objects.filter(code="small").exists()
     assert not FormDefinition.objects.filter(slug="small-intake").exists()
-
-
-def test_every_shipped_file_loads(admin):
-    files = sorted(SHIPPED_DIR.glob("*.toml"))
-    assert files
-
-    report = load_shipped_processes(actor=admin)
-
-    processes = [item for item in report.created if item.startswith("process ")]
-    assert len(processes) == len(files)
-    for item in processes:
-        assert Process.objects.get(code=item.removeprefix("process ")).live_version is not None
-
-
-def test_seed_demo_loads_every_shipped_process_with_cases_in_several_states():
-    import io
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())  # idempotent
-
-    codes = ["care-file", "price-exception", "return-exchange", "chargeback", "reservation"]
-    for code in codes:
-        process = Process.objects.get(code=code)
-        states = set(process.cases.values_list("state", flat=True))
-        assert process.live_version is not None
-        assert len(states) >= 2, f"{code}: {states}"
-    assert Process.objects.get(code="care-file").cases.count() == 6
 
 
 def test_date_limits_of_a_field_come_from_the_file(tmp_path, admin):

@@ -6,24 +6,17 @@ import pytest
 
 from forms.models import FormDefinition
 from project.accounts.roles import Role
+from tests.aftersales.factories import offered, refusal, request_exception, shipped_process
 from tests.factories import StoreFactory, UserFactory
-from workflows.errors import TransitionRefused
 from workflows.models import Process, ProcessTransition
-from workflows.services import available_transitions, case_open, case_transition, process_publish
-from workflows.shipped import SHIPPED_DIR, load_process_file
+from workflows.services import case_transition, process_publish
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin():
-    return UserFactory(is_superuser=True)
-
-
-@pytest.fixture
 def process(admin) -> Process:
-    load_process_file(SHIPPED_DIR / "price_exception.toml", actor=admin)
-    return Process.objects.get(code="price-exception")
+    return shipped_process("price-exception", actor=admin)
 
 
 @pytest.fixture
@@ -32,45 +25,8 @@ def store():
 
 
 @pytest.fixture
-def staff(store):
-    return UserFactory(username="till", role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
-def manager(store):
-    return UserFactory(username="manager", role=Role.APPROVER, stores=[store])
-
-
-@pytest.fixture
 def area(store):
     return UserFactory(username="area", role=Role.AREA_MANAGER, stores=[store])
-
-
-def request_exception(process, store, actor, amount="300", currency="USD"):
-    return case_open(
-        process=process,
-        store=store,
-        actor=actor,
-        data={
-            "kind_of_exception": "Discount",
-            "reason": "Display item",
-            "sale_reference": "POS-2026-0042",
-            "sale_amount_amount": "4200",
-            "sale_amount_currency": currency,
-            "amount_amount": amount,
-            "amount_currency": currency,
-        },
-    )
-
-
-def offered(case, actor) -> list[str]:
-    return [transition.code for transition in available_transitions(case, actor)]
-
-
-def refusal(case, transition, actor, **kwargs) -> TransitionRefused:
-    with pytest.raises(TransitionRefused) as refused:
-        case_transition(case=case, transition=transition, actor=actor, **kwargs)
-    return refused.value
 
 
 def test_the_request_form_keeps_its_reason_codes_editable(process):

@@ -8,20 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from project.stores.models import Store
-from tests.workflows import test_quotation_decision as decision
-from tests.workflows.test_quotation_decision import url
+from tests.aftersales.factories import decision_path
 from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
-
-# The decision tests' fixtures: a sent quotation on a care file of a Seoul store.
-process, store, staff, service, quoted = (
-    decision.process,
-    decision.store,
-    decision.staff,
-    decision.service,
-    decision.quoted,
-)
 
 
 def text_of(pdf: bytes) -> str:
@@ -31,7 +21,7 @@ def text_of(pdf: bytes) -> str:
 def test_the_customer_downloads_the_pdf_from_the_decision_link(client, quoted):
     case, quotation = quoted
 
-    response = client.get(url(quotation) + "pdf/")
+    response = client.get(decision_path(quotation) + "pdf/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -40,7 +30,8 @@ def test_the_customer_downloads_the_pdf_from_the_decision_link(client, quoted):
     assert case.reference in text and case.store.name in text
     assert "종합 서비스" in text  # the service in Korean, the customer's language
     assert "495,000 KRW" in text
-    assert 'href="' + url(quotation) + 'pdf/"' in client.get(url(quotation)).content.decode()
+    link_page = client.get(decision_path(quotation)).content.decode()
+    assert 'href="' + decision_path(quotation) + 'pdf/"' in link_page
 
 
 def with_store_details(case):
@@ -53,7 +44,7 @@ def test_a_korean_customer_gets_a_korean_quotation_with_the_stores_details(clien
     case, quotation = quoted
     with_store_details(case)
 
-    text = text_of(client.get(url(quotation) + "pdf/").content)
+    text = text_of(client.get(decision_path(quotation) + "pdf/").content)
 
     assert f"견적서 {case.reference}, 버전 1" in text
     assert "Quotation" not in text
@@ -70,7 +61,7 @@ def test_a_ukrainian_customer_gets_a_ukrainian_quotation(client, quoted):
     with_store_details(case)
     Case.objects.filter(pk=case.pk).update(customer_language="uk", customer_name="Олена Шевченко")
 
-    text = text_of(client.get(url(quotation) + "pdf/").content)
+    text = text_of(client.get(decision_path(quotation) + "pdf/").content)
 
     assert f"Кошторис {case.reference}, версія 1" in text
     assert "Замовник: Олена Шевченко" in text
@@ -83,7 +74,7 @@ def test_an_english_customer_gets_english_texts(client, quoted):
     case, quotation = quoted
     Case.objects.filter(pk=case.pk).update(customer_language="en")
 
-    text = text_of(client.get(url(quotation) + "pdf/").content)
+    text = text_of(client.get(decision_path(quotation) + "pdf/").content)
 
     assert f"Quotation {case.reference}, version 1" in text
     assert "Subtotal" in text and "495,000 KRW" in text
@@ -93,7 +84,7 @@ def test_an_english_customer_gets_english_texts(client, quoted):
 def test_a_forged_link_gets_no_pdf(client, quoted):
     _case, quotation = quoted
 
-    assert client.get(url(quotation)[:-3] + "xx/pdf/").status_code == 404
+    assert client.get(decision_path(quotation)[:-3] + "xx/pdf/").status_code == 404
 
 
 def test_staff_download_the_pdf_and_other_stores_do_not(login_client, quoted, staff):

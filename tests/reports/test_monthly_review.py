@@ -7,20 +7,18 @@ import pytest
 from django.utils import timezone
 
 from project.accounts.roles import Role
+from tests.aftersales.factories import request_exception, shipped_process
 from tests.factories import StoreFactory, UserFactory
-from tests.workflows.test_designer_journey import text_of
-from tests.workflows.test_price_exception import request_exception
+from tests.rendered import text_of
 from workflows.models import Case, Process
 from workflows.services import case_transition
-from workflows.shipped import SHIPPED_DIR, load_process_file
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def process():
-    load_process_file(SHIPPED_DIR / "price_exception.toml", actor=UserFactory(is_superuser=True))
-    return Process.objects.get(code="price-exception")
+def process() -> Process:
+    return shipped_process("price-exception")
 
 
 def test_the_auditor_reviews_the_months_exceptions_with_their_comments(login_client, process):

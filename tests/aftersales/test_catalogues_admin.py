@@ -7,7 +7,7 @@ import pytest
 from aftersales.models import ServiceItem, SparePart
 from project.accounts.roles import Role
 from tests.factories import StoreFactory, UserFactory
-from tests.workflows.test_designer_journey import form_with_button, submit, text_of
+from tests.rendered import form_with_button, submit, text_of
 
 pytestmark = pytest.mark.django_db
 

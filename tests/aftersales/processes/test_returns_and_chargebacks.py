@@ -8,13 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from project.accounts.roles import Role
-from tests.factories import StoreFactory, UserFactory
+from tests.aftersales.factories import move, offered, refusal, shipped_process
+from tests.factories import StoreFactory
 from tests.forms.samples import PDF, PNG
-from workflows.errors import TransitionRefused
-from workflows.models import Attachment, Process
-from workflows.services import available_transitions, case_open, case_transition
-from workflows.shipped import SHIPPED_DIR, load_process_file
+from workflows.models import Attachment
+from workflows.services import case_open
 
 pytestmark = pytest.mark.django_db
 
@@ -24,43 +22,12 @@ def store():
     return StoreFactory(code="NYC-01", currency="USD", time_zone="America/New_York")
 
 
-@pytest.fixture
-def staff(store):
-    return UserFactory(role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
-def manager(store):
-    return UserFactory(role=Role.APPROVER, stores=[store])
-
-
-def load(code: str, file_name: str) -> Process:
-    load_process_file(SHIPPED_DIR / file_name, actor=UserFactory(is_superuser=True))
-    return Process.objects.get(code=code)
-
-
-def move(case, code, actor, **kwargs):
-    event = case_transition(case=case, transition=code, actor=actor, **kwargs)
-    assert case.state == event.to_state
-    return event
-
-
-def refusal(case, code, actor, **kwargs) -> TransitionRefused:
-    with pytest.raises(TransitionRefused) as refused:
-        case_transition(case=case, transition=code, actor=actor, **kwargs)
-    return refused.value
-
-
-def offered(case, actor) -> list[str]:
-    return [t.code for t in available_transitions(case, actor)]
-
-
 # --- Returns and exchanges ------------------------------------------------------------------------
 
 
 @pytest.fixture
 def returns():
-    return load("return-exchange", "return_exchange.toml")
+    return shipped_process("return-exchange")
 
 
 def return_request(process, store, staff, request="Return", receipt=True):
@@ -175,7 +142,7 @@ def test_a_customer_may_decline_every_alternative(returns, store, staff):
 
 @pytest.fixture
 def chargebacks():
-    return load("chargeback", "chargeback.toml")
+    return shipped_process("chargeback")
 
 
 def chargeback(process, store, manager, deadline: datetime.date):

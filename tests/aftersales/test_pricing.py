@@ -1,35 +1,14 @@
-"""Quotation arithmetic (workflows/money.py): rounding per currency, discounts, tax per rate."""
+"""Quotation arithmetic (aftersales/pricing.py): lines rounded in their currency, discounts, tax
+per rate."""
 
 from decimal import Decimal
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aftersales.pricing import LineAmounts, totals
-from project.core.money import round_money
 
 D = Decimal
-
-
-@pytest.mark.parametrize(
-    ("amount", "currency", "rounded"),
-    [
-        ("1234.5", "KRW", "1235"),
-        ("1234.49", "KRW", "1234"),
-        ("99.5", "JPY", "100"),
-        ("10.005", "USD", "10.01"),
-        ("10.004", "EUR", "10.00"),
-        ("0.125", "UAH", "0.13"),
-        ("7.1449", "CNY", "7.14"),
-        ("-2.5", "KRW", "-3"),  # half away from zero, as on a till
-    ],
-)
-def test_amounts_round_half_up_to_the_currency_minor_units(amount, currency, rounded):
-    result = round_money(D(amount), currency)
-
-    assert result == D(rounded)
-    assert str(result) == rounded  # exactly the currency's decimals
 
 
 def test_a_discount_applies_before_rounding_the_line():

@@ -1,4 +1,4 @@
-"""Invoices for light interventions (workflows.quotations.invoice_create): made from the accepted
+"""Invoices for light interventions (aftersales.services.invoice_create): made from the accepted
 quotation, refused when anything differs from what the customer accepted, numbered per store
 and year without gaps."""
 
@@ -22,11 +22,6 @@ D = Decimal
 @pytest.fixture
 def store():
     return StoreFactory(code="NYC-01", currency="USD", time_zone="America/New_York")
-
-
-@pytest.fixture
-def staff(store):
-    return UserFactory(role=Role.STORE_STAFF, stores=[store])
 
 
 def catalogue():

@@ -1,15 +1,14 @@
-"""The customer's decision link (workflows/views/decision.py): accept with a typed name, refuse
+"""The customer's decision link (aftersales/views/decision.py): accept with a typed name, refuse
 with a reason, and the links that must not work: expired, used, replaced, tampered with, or
 another customer's. The decision fires the case transition the process names."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core import signing
 from django.utils import timezone
 
-from aftersales.models import Quotation, QuotationStatus, ServiceItem
+from aftersales.models import Quotation, QuotationStatus
 from aftersales.services import (
     DECISION_SALT,
     DecisionRefused,
@@ -19,60 +18,12 @@ from aftersales.services import (
     quotation_revise,
     quotation_send,
 )
-from project.accounts.roles import Role
 from project.stores.models import Store
-from tests.factories import StoreFactory, UserFactory
-from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
-from workflows.models import Case, Process
-from workflows.shipped import SHIPPED_DIR, load_process_file
+from tests.aftersales.factories import decision_path, move, open_care_file, quoted_care_file
+from tests.factories import UserFactory
+from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def store():
-    return StoreFactory(code="SEL-01", currency="KRW", languages=["ko", "en"])
-
-
-@pytest.fixture
-def staff(store):
-    return UserFactory(role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
-def process() -> Process:
-    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
-    return Process.objects.get(code="care-file")
-
-
-@pytest.fixture
-def service():
-    item = ServiceItem.objects.create(code="SRV-COMPLETE", description="Complete service")
-    item.texts.create(language="ko", description="종합 서비스")
-    item.prices.create(currency="KRW", amount=Decimal("450000"))
-    item.save()
-    return item
-
-
-def quoted_case(process, store, staff, service, customer_name="Ji-woo Lee"):
-    case = open_care_file(process, store, staff)
-    case.customer_name = customer_name
-    case.save(update_fields=["customer_name"])
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
-    quotation = quotation_create(
-        case=case, actor=staff, lines=[{"service": service, "tax_rate": "10"}]
-    )
-    return case, quotation_send(quotation=quotation, actor=staff)
-
-
-@pytest.fixture
-def quoted(process, store, staff, service):
-    return quoted_case(process, store, staff, service)
-
-
-def url(quotation) -> str:
-    return f"/quotation/{decision_token(quotation)}/"
 
 
 def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
@@ -81,7 +32,7 @@ def test_the_link_shows_the_quotation_in_the_customers_language(client, quoted):
         address="438 Apgujeong-ro, Gangnam-gu\nSeoul 06015", phone="+82200000100"
     )
 
-    response = client.get(url(quotation))
+    response = client.get(decision_path(quotation))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -102,14 +53,14 @@ def test_a_ukrainian_customer_reads_the_page_in_ukrainian_with_ukrainian_numbers
     case, quotation = quoted
     Case.objects.filter(pk=case.pk).update(customer_language="uk")
 
-    html = client.get(url(quotation)).content.decode()
+    html = client.get(decision_path(quotation)).content.decode()
 
     assert ">Прийняти кошторис</button>" in html
     assert "<td data-total>495\xa0000 KRW</td>" in html  # grouped by a no-break space
 
 
-def test_dollar_amounts_are_grouped_with_their_cents(client, process, store, staff):
-    case = open_care_file(process, store, staff)
+def test_dollar_amounts_are_grouped_with_their_cents(client, care_file, store, staff):
+    case = open_care_file(care_file, store, staff)
     Case.objects.filter(pk=case.pk).update(customer_language="en")
     quotation = quotation_send(
         quotation=quotation_create(
@@ -121,7 +72,7 @@ def test_dollar_amounts_are_grouped_with_their_cents(client, process, store, sta
         actor=staff,
     )
 
-    html = client.get(url(quotation)).content.decode()
+    html = client.get(decision_path(quotation)).content.decode()
 
     assert "<td>1,234.50 USD</td>" in html
     assert "<td data-total>2,469.00 USD</td>" in html
@@ -143,17 +94,17 @@ def test_the_quotation_email_is_in_the_customers_language(
     [email] = mail.outbox
     assert email.subject == f"{case.reference} 견적서 안내"
     assert "견적 금액: 495,000 KRW" in email.body
-    assert url(Quotation.objects.get(pk=revised.pk)) in email.body
+    assert decision_path(Quotation.objects.get(pk=revised.pk)) in email.body
 
 
 def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):
     case, quotation = quoted
 
-    missing_name = client.post(url(quotation), {"decision": "accept", "name": "  "})
+    missing_name = client.post(decision_path(quotation), {"decision": "accept", "name": "  "})
     assert missing_name.status_code == 400
     assert "수락하시려면 성함을 입력해 주세요." in missing_name.content.decode()  # in Korean
 
-    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    response = client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
 
     assert response.status_code == 200
     assert 'data-decided="accepted"' in response.content.decode()
@@ -169,7 +120,7 @@ def test_accepting_with_a_typed_name_moves_the_case_on(client, quoted):
 def test_refusing_with_a_reason_moves_the_case_to_unrepaired(client, quoted):
     case, quotation = quoted
 
-    client.post(url(quotation), {"decision": "refuse", "reason": "Too expensive."})
+    client.post(decision_path(quotation), {"decision": "refuse", "reason": "Too expensive."})
 
     quotation.refresh_from_db()
     case.refresh_from_db()
@@ -182,9 +133,9 @@ def test_refusing_with_a_reason_moves_the_case_to_unrepaired(client, quoted):
 
 def test_a_used_link_says_so_and_changes_nothing(client, quoted):
     case, quotation = quoted
-    client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
 
-    again = client.post(url(quotation), {"decision": "refuse"})
+    again = client.post(decision_path(quotation), {"decision": "refuse"})
 
     assert again.status_code == 410
     assert 'data-decision-refused="decided"' in again.content.decode()
@@ -199,7 +150,7 @@ def test_an_expired_link_shows_no_quotation_and_takes_no_decision(client, quoted
     yesterday = timezone.now().astimezone(case.store.zoneinfo).date() - datetime.timedelta(days=1)
     Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
 
-    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    response = client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
 
     assert response.status_code == 410
     html = response.content.decode()
@@ -220,7 +171,7 @@ def test_a_quotation_the_scheduler_marked_expired_says_so_on_its_link(client, qu
     quotation.refresh_from_db()
     assert quotation.status == QuotationStatus.EXPIRED
     assert result["expired"] == [f"{case.reference} v1"]
-    response = client.post(url(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    response = client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
     assert response.status_code == 410
     html = response.content.decode()
     assert 'data-decision-refused="expired"' in html and "data-total" not in html
@@ -230,7 +181,7 @@ def test_a_quotation_the_scheduler_marked_expired_says_so_on_its_link(client, qu
 
 def test_a_replaced_version_points_to_the_latest_email(client, quoted, staff):
     case, quotation = quoted
-    old_url = url(quotation)
+    old_url = decision_path(quotation)
     quotation_send(quotation=quotation_revise(quotation=quotation, actor=staff), actor=staff)
 
     response = client.get(old_url)
@@ -261,12 +212,12 @@ def test_a_tampered_or_guessed_link_shows_nothing(client, quoted, forge):
 
 
 def test_another_customers_link_shows_only_their_own_quotation(
-    client, quoted, process, store, staff, service
+    client, quoted, care_file, store, staff, service
 ):
     case, quotation = quoted
-    other_case, other = quoted_case(process, store, staff, service, customer_name="Ada Park")
+    other_case, other = quoted_care_file(care_file, store, staff, service, customer_name="Ada Park")
 
-    response = client.post(url(other), {"decision": "accept", "name": "Ji-woo Lee"})
+    response = client.post(decision_path(other), {"decision": "accept", "name": "Ji-woo Lee"})
 
     html = response.content.decode()
     assert other_case.reference in html and case.reference not in html
@@ -289,8 +240,8 @@ def test_a_decision_at_the_counter_is_recorded_by_the_staff_member(quoted, staff
     assert event.comment == "Quotation v1 accepted at the counter, signed “Ji-woo Lee”."
 
 
-def test_no_decision_while_the_case_is_not_waiting_for_one(process, store, staff, service):
-    case = open_care_file(process, store, staff)
+def test_no_decision_while_the_case_is_not_waiting_for_one(care_file, store, staff, service):
+    case = open_care_file(care_file, store, staff)
     move(case, "send_to_diagnosis", staff)  # quoted before the diagnosis sent the case on
     quotation = quotation_send(
         quotation=quotation_create(case=case, actor=staff, lines=[{"service": service}]),

@@ -10,13 +10,12 @@ from django.core import mail
 from aftersales.models import Quotation, QuotationStatus, ServiceItem
 from aftersales.services import quotation_create
 from project.accounts.roles import Role
+from tests.aftersales.factories import DIAGNOSIS, move, open_care_file
 from tests.factories import StoreFactory, UserFactory
+from tests.rendered import form_with_button, messages_of, submit, text_of
 from tests.workflows.factories import published_process
-from tests.workflows.test_care_file import DIAGNOSIS, move, open_care_file
-from tests.workflows.test_designer_journey import form_with_button, messages_of, submit, text_of
-from workflows.models import Process, ProcessTrigger
+from workflows.models import ProcessTrigger
 from workflows.services import case_open, process_publish
-from workflows.shipped import SHIPPED_DIR, load_process_file
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +26,11 @@ def store():
 
 
 @pytest.fixture
-def staff(store):
-    return UserFactory(role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
-def case(store, staff):
-    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
+def case(care_file, store, staff):
     item = ServiceItem.objects.create(code="SRV-COMPLETE", description="Complete service")
     item.prices.create(currency="KRW", amount=Decimal("450000"))
     item.save()
-    case = open_care_file(Process.objects.get(code="care-file"), store, staff)
+    case = open_care_file(care_file, store, staff)
     case.customer_email = "jiwoo@example.com"
     case.save(update_fields=["customer_email"])
     move(case, "send_to_diagnosis", staff)

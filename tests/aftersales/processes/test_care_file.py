@@ -3,90 +3,16 @@ path from the counter to the archive, each refusal (wrong state, group, conditio
 what each step stores."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from project.accounts.roles import Role
+from tests.aftersales.factories import DIAGNOSIS, SIGNATURE, move, offered, open_care_file, refusal
 from tests.factories import StoreFactory, UserFactory
-from tests.forms.samples import PNG, data_url, drawing
-from workflows.errors import InvalidInput, TransitionRefused
-from workflows.models import Attachment, Process
-from workflows.services import available_transitions, case_open, case_transition
-from workflows.shipped import SHIPPED_DIR, load_process_file
+from workflows.errors import InvalidInput
+from workflows.models import Attachment
+from workflows.services import case_open
 
 pytestmark = pytest.mark.django_db
-
-SIGNATURE = data_url(drawing())
-
-
-@pytest.fixture
-def process() -> Process:
-    load_process_file(SHIPPED_DIR / "care_file.toml", actor=UserFactory(is_superuser=True))
-    return Process.objects.get(code="care-file")
-
-
-@pytest.fixture
-def store():
-    return StoreFactory(code="SEL-01", currency="KRW", languages=["ko", "en"])
-
-
-@pytest.fixture
-def staff(store):
-    return UserFactory(username="counter", role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
-def manager(store):
-    return UserFactory(username="manager", role=Role.APPROVER, stores=[store])
-
-
-def photos():
-    return {
-        f"photos_{side}": SimpleUploadedFile(f"{side}.png", PNG, content_type="image/png")
-        for side in ("front", "back", "serial_number")
-    }
-
-
-def open_care_file(process, store, staff, warranty="Out of warranty"):
-    return case_open(
-        process=process,
-        store=store,
-        actor=staff,
-        customer={"name": "Ji-woo Lee", "phone": "+82 2 3456 7890", "language": "ko"},
-        data={
-            "product": "Santos de Cartier",
-            "serial_number": "SA-20931",
-            "warranty_status": warranty,
-            "condition_report": "Scratch on the bezel; the crown does not wind.",
-            "customer_signature": SIGNATURE,
-        },
-        files=photos(),
-    )
-
-
-DIAGNOSIS = {
-    "findings_for_the_customer": "The mainspring is broken and the crystal is scratched.",
-    "service_items_and_parts-0-code": "SRV-COMPLETE",
-    "service_items_and_parts-0-description": "Complete service",
-    "service_items_and_parts-0-quantity": "1",
-    "service_items_and_parts-0-unit_price": "450000",
-}
-
-
-def move(case, code, actor, **kwargs):
-    event = case_transition(case=case, transition=code, actor=actor, **kwargs)
-    assert case.state == event.to_state
-    return event
-
-
-def offered(case, actor):
-    return [t.code for t in available_transitions(case, actor)]
-
-
-def refusal(case, code, actor, **kwargs) -> TransitionRefused:
-    with pytest.raises(TransitionRefused) as refused:
-        case_transition(case=case, transition=code, actor=actor, **kwargs)
-    return refused.value
 
 
 def quote(case, staff):
@@ -128,8 +54,8 @@ DECISION_FIRST = (
 )
 
 
-def test_intake_stores_the_condition_report_photos_and_signature(process, store, staff):
-    case = open_care_file(process, store, staff)
+def test_intake_stores_the_condition_report_photos_and_signature(care_file, store, staff):
+    case = open_care_file(care_file, store, staff)
 
     assert case.reference.startswith("CARE-") and case.state == "intake"
     assert set(case.data["photos"]) == {"front", "back", "serial_number"}
@@ -137,10 +63,10 @@ def test_intake_stores_the_condition_report_photos_and_signature(process, store,
     assert names == ["back.png", "front.png", "serial_number.png", "signature.png"]
 
 
-def test_intake_without_photos_or_signature_is_refused(process, store, staff):
+def test_intake_without_photos_or_signature_is_refused(care_file, store, staff):
     with pytest.raises(InvalidInput) as refused:
         case_open(
-            process=process,
+            process=care_file,
             store=store,
             actor=staff,
             data={
@@ -152,11 +78,13 @@ def test_intake_without_photos_or_signature_is_refused(process, store, staff):
         )
 
     assert set(refused.value.field_errors) == {"photos", "customer_signature"}
-    assert not process.cases.exists()
+    assert not care_file.cases.exists()
 
 
-def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, store, staff, manager):
-    case = open_care_file(process, store, staff)
+def test_out_of_warranty_accepted_repaired_locally_and_handed_over(
+    care_file, store, staff, manager
+):
+    case = open_care_file(care_file, store, staff)
     move(case, "send_to_diagnosis", staff)
     assert "repair_under_warranty" not in offered(case, staff)  # a quotation is needed
     assert refusal(case, "repair_under_warranty", staff, data=DIAGNOSIS).reason == "condition"
@@ -190,8 +118,8 @@ def test_out_of_warranty_accepted_repaired_locally_and_handed_over(process, stor
     ]
 
 
-def test_under_warranty_goes_to_the_workshop_without_a_quotation(process, store, staff):
-    case = open_care_file(process, store, staff, warranty="Under warranty")
+def test_under_warranty_goes_to_the_workshop_without_a_quotation(care_file, store, staff):
+    case = open_care_file(care_file, store, staff, warranty="Under warranty")
     move(case, "send_to_diagnosis", staff)
 
     assert "record_diagnosis" not in offered(case, staff)
@@ -201,9 +129,9 @@ def test_under_warranty_goes_to_the_workshop_without_a_quotation(process, store,
 
 
 def test_central_workshop_needs_the_parcel_and_comes_back_to_quality_check(
-    process, store, staff, manager
+    care_file, store, staff, manager
 ):
-    case = open_care_file(process, store, staff, warranty="Under warranty")
+    case = open_care_file(care_file, store, staff, warranty="Under warranty")
     move(case, "send_to_diagnosis", staff)
     move(case, "repair_under_warranty", staff, data=DIAGNOSIS)
 
@@ -224,10 +152,10 @@ def test_central_workshop_needs_the_parcel_and_comes_back_to_quality_check(
     assert case.state == "ready" and case.data["parcel_number"] == "JD0146"
 
 
-def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(process, store, staff):
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(
+    diagnosed_care_file, staff
+):
+    case = diagnosed_care_file
     quote(case, staff)
 
     assert refusal(case, "customer_refuses", staff, comment="Too expensive.").reason == (
@@ -253,12 +181,10 @@ def test_a_refused_quotation_is_handed_back_unrepaired_with_a_diagnosis_fee(proc
     assert case.data["diagnosis_fee"] == {"amount": "50000", "currency": "KRW"}
 
 
-def quoted_file(process, store, staff):
+@pytest.fixture
+def quoted_file(diagnosed_care_file, staff):
     """A care file waiting for the customer's answer on a quotation sent to them."""
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
-    return case, quote(case, staff)
+    return diagnosed_care_file, quote(diagnosed_care_file, staff)
 
 
 def expire(quotation, store, **columns):
@@ -274,11 +200,11 @@ def expire(quotation, store, **columns):
 
 
 def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for_free(
-    process, store, staff
+    quoted_file, store, staff
 ):
     from workflows.tasks import fire_automatic_transitions
 
-    case, quotation = quoted_file(process, store, staff)
+    case, quotation = quoted_file
     assert refusal(case, "no_answer", staff).reason == "automatic"
     assert fire_automatic_transitions.call_local()["fired"] == []  # still valid today
     expire(quotation, store)
@@ -297,11 +223,11 @@ def test_no_answer_by_the_deadline_happens_by_itself_and_the_piece_goes_back_for
 
 
 def test_a_quotation_already_marked_expired_still_sends_the_file_back_unrepaired(
-    process, store, staff
+    quoted_file, store
 ):
     from workflows.tasks import fire_automatic_transitions
 
-    case, quotation = quoted_file(process, store, staff)
+    case, quotation = quoted_file
     # Marked expired on an earlier run that could not move the case.
     expire(quotation, store, status="expired")
 
@@ -312,13 +238,11 @@ def test_a_quotation_already_marked_expired_still_sends_the_file_back_unrepaired
 
 
 def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
-    process, store, staff
+    diagnosed_care_file, staff
 ):
     from aftersales.services import lines_from_case_data, quotation_create, quotation_send
 
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    case = diagnosed_care_file
     draft = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
     case.refresh_from_db()
     assert case.state == "quoting"  # a draft is not sent yet
@@ -333,13 +257,11 @@ def test_sending_the_quotation_moves_the_file_to_quotation_sent_as_the_sender(
 
 
 def test_send_quotation_by_hand_without_a_sent_quotation_is_refused_and_says_how(
-    process, store, staff
+    diagnosed_care_file, staff
 ):
     from aftersales.services import lines_from_case_data, quotation_create
 
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    case = diagnosed_care_file
     refused_without_quotation = refusal(case, "send_quotation", staff)
     quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
 
@@ -353,11 +275,9 @@ def test_send_quotation_by_hand_without_a_sent_quotation_is_refused_and_says_how
 
 
 def test_the_case_page_tells_staff_to_send_the_quotation_while_it_is_in_preparation(
-    login_client, process, store, staff
+    login_client, diagnosed_care_file, staff
 ):
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    case = diagnosed_care_file
 
     html = login_client(staff).get(f"/admin/cases/{case.pk}/").content.decode()
 
@@ -369,14 +289,14 @@ def test_the_case_page_tells_staff_to_send_the_quotation_while_it_is_in_preparat
 
 
 def test_a_send_refused_by_the_transition_changes_nothing(
-    process, store, staff, django_capture_on_commit_callbacks
+    care_file, store, staff, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
     from aftersales.services import lines_from_case_data, quotation_create, quotation_send
     from workflows.models import Case
 
-    case = open_care_file(process, store, staff)
+    case = open_care_file(care_file, store, staff)
     Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
     move(case, "send_to_diagnosis", staff)
     move(case, "record_diagnosis", staff, data=DIAGNOSIS)
@@ -398,8 +318,10 @@ def test_a_send_refused_by_the_transition_changes_nothing(
     assert not mail.outbox
 
 
-def test_a_piece_that_cannot_be_repaired_closes_with_a_credit_note(process, store, staff, manager):
-    case = open_care_file(process, store, staff)
+def test_a_piece_that_cannot_be_repaired_closes_with_a_credit_note(
+    care_file, store, staff, manager
+):
+    case = open_care_file(care_file, store, staff)
     move(case, "send_to_diagnosis", staff)
 
     assert refusal(case, "cannot_repair", staff, comment="Movement discontinued.").reason == (
@@ -422,8 +344,8 @@ def test_a_piece_that_cannot_be_repaired_closes_with_a_credit_note(process, stor
     assert case.state == "closed_credit" and case.closed_at is not None
 
 
-def test_another_stores_staff_cannot_move_the_file(process, store, staff):
-    case = open_care_file(process, store, staff)
+def test_another_stores_staff_cannot_move_the_file(care_file, store, staff):
+    case = open_care_file(care_file, store, staff)
     other = UserFactory(role=Role.STORE_STAFF, stores=[StoreFactory(code="KBP-01")])
 
     assert refusal(case, "send_to_diagnosis", other).reason == "permission"
@@ -431,13 +353,13 @@ def test_another_stores_staff_cannot_move_the_file(process, store, staff):
 
 
 def test_the_customer_is_told_when_the_piece_is_ready(
-    process, store, staff, manager, django_capture_on_commit_callbacks
+    care_file, store, staff, manager, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
     from workflows.models import Case
 
-    case = open_care_file(process, store, staff, warranty="Under warranty")
+    case = open_care_file(care_file, store, staff, warranty="Under warranty")
     Case.objects.filter(pk=case.pk).update(customer_email="jiwoo@example.com")
     case.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -462,10 +384,10 @@ def test_the_customer_is_told_when_the_piece_is_ready(
     )
 
 
-def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(process, store, staff):
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(
+    diagnosed_care_file, staff
+):
+    case = diagnosed_care_file
     quote(case, staff)  # sent, the customer has not answered yet
 
     refused = refusal(case, "customer_accepts", staff)
@@ -481,13 +403,11 @@ def test_customer_accepts_by_hand_without_a_recorded_decision_is_refused(process
 
 
 def test_the_customers_acceptance_on_the_decision_page_moves_the_case(
-    client, process, store, staff
+    client, diagnosed_care_file, staff
 ):
     from aftersales.services import decision_token
 
-    case = open_care_file(process, store, staff)
-    move(case, "send_to_diagnosis", staff)
-    move(case, "record_diagnosis", staff, data=DIAGNOSIS)
+    case = diagnosed_care_file
     quotation = quote(case, staff)
 
     response = client.post(

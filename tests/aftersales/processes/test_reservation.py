@@ -9,7 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from project.accounts.roles import Role
-from tests.factories import StoreFactory, UserFactory
+from tests.aftersales.factories import shipped_process
+from tests.factories import UserFactory
 from tests.workflows.factories import published_process
 from workflows.errors import PublishRefused, TransitionRefused
 from workflows.models import Process
@@ -20,7 +21,6 @@ from workflows.services import (
     case_transition,
     process_publish,
 )
-from workflows.shipped import SHIPPED_DIR, load_process_file
 from workflows.tasks import fire_automatic_transitions
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def process() -> Process:
-    load_process_file(SHIPPED_DIR / "reservation.toml", actor=UserFactory(is_superuser=True))
-    return Process.objects.get(code="reservation")
-
-
-@pytest.fixture
-def store():
-    return StoreFactory(code="SEL-01", time_zone="Asia/Seoul")
+    return shipped_process("reservation")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Quotations (workflows/quotations.py): lines from the catalogue or free, amounts computed in the
-quotation's currency, drafts that change and sent versions that do not, revisions, and bad lines
-refused by number and field with nothing written."""
+"""Quotations (aftersales/services/quotations.py): lines from the catalogue or free, amounts
+computed in the quotation's currency, drafts that change and sent versions that do not, revisions,
+and bad lines refused by number and field with nothing written."""
 
 import datetime
 from decimal import Decimal
@@ -33,16 +33,6 @@ D = Decimal
 
 
 @pytest.fixture
-def store():
-    return StoreFactory(code="SEL-01", currency="KRW", time_zone="Asia/Seoul")
-
-
-@pytest.fixture
-def staff(store):
-    return UserFactory(role=Role.STORE_STAFF, stores=[store])
-
-
-@pytest.fixture
 def case(store, staff):
     return case_open(
         process=published_process(),
@@ -64,6 +54,7 @@ def crown():
 
 @pytest.fixture
 def service():
+    """The complete service without a Korean text (unlike the conftest's)."""
     item = ServiceItem.objects.create(code="SRV-COMPLETE", description="Complete service")
     item.prices.create(currency="KRW", amount=D("450000"))
     item.save()
