@@ -1,52 +1,13 @@
 """Processes shipped with Atelier: TOML files in ``fixtures/processes/`` loaded into the very
-tables a designer edits (forms and their fields, processes, states, transitions), then published.
+tables a designer edits (forms and their fields, processes, their triggers, states and
+transitions), then published as the designer's "Publish" button does.
 
 Loading never overwrites a designer's work: a form (by slug) or a process (by code) that exists
-already is kept as it is and reported as kept. A file with a mistake changes nothing and the
-error names the file, the place in it and the reason. One file describes one process::
+already is kept as it is and reported as kept. Each file is loaded all or nothing: a file with a
+mistake changes nothing, and the error (``ShippedProcessError``) names the file, the place in it
+and the reason.
 
-    [process]
-    code = "price-exception"            # unique; also how a later load finds it
-    name = "Price exception"
-    reference_prefix = "PEX"
-    intake_form = "price-exception-request"   # a form slug (of this file or already loaded)
-    description = "…"                   # optional; so are assignment_rule and assignee_group
-
-    [process.triggers]                  # optional: events from outside that fire a transition
-    "some.event" = "transition_code"    # an event a feature app registers (workflows.hooks)
-
-    [[forms]]                           # forms the process uses, created when missing
-    slug = "price-exception-request"
-    name = "Price exception request"
-    purpose = "intake"                  # intake, step, public, quiz
-    [[forms.fields]]
-    label = "Sale reference"
-    type = "single_line"                # a FieldType value
-    required = true                     # the default
-    choices = ["a", "b"]                # a list or one string with a choice per line
-    # … and any other column of FormField: help_text, condition, min_value, max_length …
-    # min_date = 2020-01-01              # date limits: a TOML date, or the same as a string
-
-    [[states]]
-    code = "requested"
-    label = "Requested"
-    kind = "initial"                    # initial, active, waiting, terminal
-    sla_hours = 8                       # optional
-
-    [[transitions]]
-    code = "approve"
-    label = "Approve"
-    from = ["requested"]
-    to = "approved"
-    groups = ["Approver"]               # optional: anyone who may act on the case
-    step_form = "approval-decision"     # optional, a form slug
-    condition = "data.amount.amount <= 1000"   # optional, the rule language
-    condition_message = "…"             # optional: shown when the condition does not hold
-    automatic = false                   # true: fired by Atelier when the condition holds
-    customer_message = "…"              # optional: e-mailed to the customer ({reference}, {name},
-                                        # {store}, {state})
-    comment_required = false
-    style = "primary"                   # primary, secondary, warning
+The file format is in fixtures/README.md.
 """
 
 from __future__ import annotations
