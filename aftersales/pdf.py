@@ -1,7 +1,7 @@
 """The PDF of a quotation, in the customer's language, with the store's details (ReportLab).
 
 Fonts travel with the code or with the PDF standard, so nothing is needed on the server: DejaVu
-Sans (``workflows/fonts/``, Latin, Greek and Cyrillic: English, French, Ukrainian) is embedded;
+Sans (``aftersales/fonts/``, Latin, Greek and Cyrillic: English, French, Ukrainian) is embedded;
 Korean, Chinese and Japanese use the Adobe CID fonts every PDF reader provides.
 """
 

@@ -370,7 +370,8 @@ def _record_event(**fields) -> CaseEvent:
     """Write a case event, and let the features that listen (``workflows_event_recorded``) act
     in the same transaction, so their rows (an outbox message, an archive entry) and the event
     stand or fall together."""
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a listener's failure undoes it all.
+    with transaction.atomic(savepoint=False):
         event = CaseEvent.objects.create(**fields)
         hooks.event_recorded(event)
     return event
