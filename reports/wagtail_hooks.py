@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from reports.views.review import MonthlyReviewView
 from workflows import hooks as workflow_hooks
-from workflows.views.cases import can_view_cases
+from workflows.views.access import can_view_cases
 
 
 @hooks.register(workflow_hooks.CASE_URLS)

@@ -23,10 +23,12 @@ from aftersales.services import (
     quotation_send,
 )
 from project.core.money import round_money
+from workflows.admin_forms import add_refusal_errors
 from workflows.errors import InvalidInput
 from workflows.hooks import CasePanel
 from workflows.services import may_act_on
-from workflows.views.cases import CaseActionView, add_refusal_errors, case_or_404, case_url
+from workflows.views.access import case_or_404
+from workflows.views.case_detail import CaseActionView, case_url
 
 
 class NewQuotationForm(django.forms.Form):

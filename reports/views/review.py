@@ -16,15 +16,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from workflows import selectors
 from workflows.choices import EventKind
+from workflows.display import FormLabels, state_label, state_name, user_name
 from workflows.models import Process
-from workflows.views.cases import (
-    FormLabels,
-    can_view_cases,
-    case_url,
-    state_label,
-    state_name,
-    user_name,
-)
+from workflows.views.access import can_view_cases
+from workflows.views.case_detail import case_url
 
 
 class ReviewForm(django.forms.Form):

@@ -25,8 +25,21 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from project.stores.models import Store
 from workflows import hooks as workflow_hooks
 from workflows import selectors
+from workflows.admin_forms import UserChoiceField, store_members
+from workflows.display import CASE_ICON, assignee_name, is_overdue, state_label
 from workflows.models import Case, Process
-from workflows.views import cases as views
+from workflows.views import bulk
+from workflows.views.access import sees_cases
+from workflows.views.case_actions import (
+    CaseAssignView,
+    CaseAttachView,
+    CaseNoteView,
+    CaseTransitionView,
+)
+from workflows.views.case_detail import CaseDetailView
+from workflows.views.case_files import attachment_download, case_events_json
+from workflows.views.case_open import CaseOpenIndexView, CaseOpenView
+from workflows.views.cases import CaseIndexView, DueColumn, StoreTimeColumn, case_title_id
 
 User = get_user_model()
 
@@ -41,13 +54,11 @@ def _user_stores(request):
 
 
 def _store_members(request):
-    return views.store_members(_user_stores(request)).order_by(
-        "first_name", "last_name", "username"
-    )
+    return store_members(_user_stores(request)).order_by("first_name", "last_name", "username")
 
 
 class UserChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = views.UserChoiceField
+    field_class = UserChoiceField
 
 
 class CaseFilterSet(WagtailFilterSet):
@@ -87,7 +98,7 @@ def _case_url(case):
 
 class CaseViewSet(ModelViewSet):
     model = Case
-    icon = views.CASE_ICON
+    icon = CASE_ICON
     menu_label = _("Cases")
     menu_order = 200
     add_to_admin_menu = True
@@ -95,7 +106,7 @@ class CaseViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
     add_to_reference_index = False
-    index_view_class = views.CaseIndexView
+    index_view_class = CaseIndexView
     filterset_class = CaseFilterSet
     search_fields = ["reference", "customer_name", "customer_email", "customer_phone"]
     ordering = ["-opened_at", "-pk"]
@@ -106,22 +117,22 @@ class CaseViewSet(ModelViewSet):
             label=_("Reference"),
             sort_key="reference",
             get_url=_case_url,
-            get_title_id=views.case_title_id,
+            get_title_id=case_title_id,
         ),
         Column("process", label=_("Process"), accessor="process.name", sort_key="process__name"),
         StatusTagColumn(
             "state",
             label=_("State"),
-            accessor=views.state_label,
+            accessor=state_label,
             primary=lambda case: case.closed_at is None,
             sort_key="state",
         ),
         Column("store", label=_("Store"), accessor="store.code", sort_key="store__code"),
         Column("customer_name", label=_("Customer"), sort_key="customer_name"),
         # A plain column: UserColumn's avatar would look up a profile per row.
-        Column("assignee", label=_("Assignee"), accessor=views.assignee_name),
-        views.StoreTimeColumn("opened_at", label=_("Opened"), sort_key="opened_at"),
-        views.DueColumn("due_at", label=_("Due"), sort_key="due_at"),
+        Column("assignee", label=_("Assignee"), accessor=assignee_name),
+        StoreTimeColumn("opened_at", label=_("Opened"), sort_key="opened_at"),
+        DueColumn("due_at", label=_("Due"), sort_key="due_at"),
     ]
     list_export = [
         "reference",
@@ -175,23 +186,23 @@ class CaseViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("open/", views.CaseOpenIndexView.as_view(), name="open_index"),
-            path("open/<int:process_pk>/", views.CaseOpenView.as_view(), name="open"),
-            path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
+            path("open/", CaseOpenIndexView.as_view(), name="open_index"),
+            path("open/<int:process_pk>/", CaseOpenView.as_view(), name="open"),
+            path("<int:pk>/", CaseDetailView.as_view(), name="detail"),
             path(
                 "<int:pk>/transition/<slug:code>/",
-                views.CaseTransitionView.as_view(),
+                CaseTransitionView.as_view(),
                 name="transition",
             ),
-            path("<int:pk>/note/", views.CaseNoteView.as_view(), name="note"),
-            path("<int:pk>/attach/", views.CaseAttachView.as_view(), name="attach"),
-            path("<int:pk>/assign/", views.CaseAssignView.as_view(), name="assign"),
+            path("<int:pk>/note/", CaseNoteView.as_view(), name="note"),
+            path("<int:pk>/attach/", CaseAttachView.as_view(), name="attach"),
+            path("<int:pk>/assign/", CaseAssignView.as_view(), name="assign"),
             path(
                 "<int:pk>/attachments/<int:attachment_pk>/",
-                views.attachment_download,
+                attachment_download,
                 name="attachment",
             ),
-            path("<int:pk>/events/", views.case_events_json, name="events"),
+            path("<int:pk>/events/", case_events_json, name="events"),
             *workflow_hooks.case_urls(),
         ]
 
@@ -202,7 +213,7 @@ def register_case_viewset():
 
 
 @hooks.register("register_bulk_action")
-class CaseTransitionBulkAction(views.CaseTransitionBulkAction):
+class CaseTransitionBulkAction(bulk.CaseTransitionBulkAction):
     filterset_class = CaseFilterSet
 
 
@@ -216,7 +227,7 @@ class CasesPanel(Component):
     name = ""
     order = 50
     heading = ""
-    icon = views.CASE_ICON
+    icon = CASE_ICON
     empty_text = ""
 
     def __init__(self, user):
@@ -240,8 +251,8 @@ class CasesPanel(Component):
                 {
                     "case": case,
                     "url": _case_url(case),
-                    "state_label": views.state_label(case),
-                    "is_overdue": views.is_overdue(case, now),
+                    "state_label": state_label(case),
+                    "is_overdue": is_overdue(case, now),
                 }
                 for case in self.get_cases()
             ],
@@ -289,7 +300,7 @@ class OverdueCasesPanel(CasesPanel):
 
 @hooks.register("construct_homepage_panels")
 def add_case_panels(request, panels):
-    if views.sees_cases(request.user):
+    if sees_cases(request.user):
         panels.extend(
             [
                 MyCasesPanel(request.user),
