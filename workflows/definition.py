@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from forms.rules import RuleError, parse_rule
 from workflows import hooks
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
 
@@ -288,7 +289,6 @@ class ProcessDefinition:
 
 
 def _condition_errors(t: TransitionDef) -> list[str]:
-    from forms.rules import RuleError, parse_rule
 
     try:
         parse_rule(t.condition).validate(condition_roots())

@@ -5,6 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from workflows import hooks
+from workflows.services import cases_fire_automatic
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -12,7 +13,5 @@ def fire_automatic_transitions() -> dict:
     """Every five minutes: move the cases whose automatic transition is due (e.g. a reservation
     that expired), then run what the feature apps do after each sweep
     (``workflows_after_timers``)."""
-    from workflows.services import cases_fire_automatic as fire
-
-    run = fire()
+    run = cases_fire_automatic()
     return {"fired": run.fired, "failed": run.failed, **hooks.after_timers(timezone.now())}

@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from aftersales.pdf import pdf_filename, quotation_pdf
 from aftersales.services import (
     DecisionRefused,
     decision_problem,
@@ -91,8 +92,6 @@ def _render(request, context, status=200):
 def decision_pdf_view(request, token: str):
     """The PDF of the quotation the link is for, while the link is valid (even once answered)."""
     from django.http import Http404, HttpResponse
-
-    from aftersales.pdf import pdf_filename, quotation_pdf
 
     try:
         quotation = quotation_for_token(token)

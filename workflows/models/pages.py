@@ -123,6 +123,7 @@ class CaseRequestPage(AbstractFormPage):
         }
 
     def process_form_submission(self, form, request):
+        # Imported here: workflows.services imports these models.
         from workflows.errors import InvalidInput
         from workflows.services import case_open
 

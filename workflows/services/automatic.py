@@ -9,12 +9,13 @@ from project.core.tasks import send_email
 from workflows.definition import (
     TransitionDef,
 )
+
+# --- Automatic transitions ------------------------------------------------------------------------
+from workflows.errors import WorkflowError
 from workflows.models import (
     Case,
     ProcessVersion,
 )
-
-# --- Automatic transitions ------------------------------------------------------------------------
 from workflows.permissions import transition_refusal
 from workflows.services.cases import case_transition
 
@@ -33,7 +34,6 @@ def cases_fire_automatic(*, batch_size: int = 500) -> AutomaticRun:
     source states (at most ``batch_size`` cases per process version a run), and tell the case's
     assignee, or whoever opened it, by e-mail. Each case moves in its own transaction, so one
     failing case stops nothing else."""
-    from workflows.errors import WorkflowError
 
     actor = scheduler_user()
     run = AutomaticRun()

@@ -16,7 +16,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, has_transition_perm
 
+from forms.builder import build_form
 from forms.models import FormVersion
+from forms.submissions import fill_placeholders
 from project.core.files import sha256_of, sniff_content_type
 from project.core.tasks import send_email
 from project.stores.models import Store
@@ -67,7 +69,6 @@ def _validate_form(version_id: int | None, data: dict | None, files=None):
         if data or files:
             raise InvalidInput("There is no form to fill in here, so no data can be taken.")
         return None
-    from forms.builder import build_form
 
     form = build_form(FormVersion.objects.get(pk=version_id), data=data or {}, files=files)
     if not form.is_valid():
@@ -333,7 +334,6 @@ def case_transition(
 
 def _tell_customer(case: Case, definition: TransitionDef, target: StateDef) -> None:
     """E-mail the transition's customer message, placeholders filled, through the queue."""
-    from forms.submissions import fill_placeholders
 
     values = {
         "reference": case.reference,
