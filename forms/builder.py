@@ -28,7 +28,6 @@ Fields hidden by their condition are neither validated, required nor stored.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -40,7 +39,6 @@ from django.core.validators import (
     MaxValueValidator,
     MinLengthValidator,
     MinValueValidator,
-    RegexValidator,
 )
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +72,7 @@ from forms.validators import (
     date_limits,
 )
 from forms.widgets import FileInput, MultipleFileInput, PhotoChecklistWidget, SignatureWidget
+from project.core.patterns import PatternValidator
 from project.stores.choices import Currency
 
 
@@ -202,16 +201,24 @@ class FormBuilder:
                 )
             )
         if spec.get("regex"):
+            # RE2, never Python's backtracking ``re``: the pattern is the designer's and the
+            # answer anyone's (see project.core.patterns).
             validators.append(
-                RegexValidator(
-                    re.compile(rf"\A(?:{spec['regex']})\Z"),
+                PatternValidator(
+                    spec["regex"],
                     spec.get("regex_message") or _("Enter a value in the expected format."),
+                    max_length=max_length,
                 )
             )
         return validators
 
     @staticmethod
     def text_widget_attrs(spec: Mapping, default_max_length: int | None) -> dict[str, Any]:
+        """The input's attributes. The designer's pattern is deliberately not among them: an
+        HTML ``pattern`` attribute runs in the browser's backtracking engine (V8's irregexp),
+        where ``([A-Z0-9]+[ -]?)+`` freezes the visitor's tab while typing, and its syntax
+        (``v`` flag) is not RE2's, so the same pattern could mean something else there. The
+        server checks the pattern on every post and shows the designer's message."""
         attrs = {}
         if spec.get("placeholder"):
             attrs["placeholder"] = spec["placeholder"]

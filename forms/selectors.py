@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.apps import apps
 
 from forms.choices import FormPurpose
 from forms.models import AbstractFormPage, FormDefinition, FormVersion
+from project.core.patterns import pattern_problem
 
 
 def form_definition_get(*, key: str) -> FormDefinition | None:
@@ -54,3 +57,54 @@ def form_live_version_for_schema(*, key: str, user) -> tuple[FormVersion, bool] 
     version = form.live_version
     version.form = form  # its title names the form
     return version, public
+
+
+@dataclass(frozen=True)
+class PatternProblem:
+    """A field's pattern that cannot be run (``project.core.patterns``): saved before patterns
+    were checked with RE2. Published versions holding it refuse every answer to the field."""
+
+    label: str
+    pattern: str
+    problem: str
+    versions: tuple[int, ...]  # numbers of the published versions that hold it, oldest first
+    saved: bool  # the saved field holds it too (publishing would be refused)
+
+
+def form_pattern_problems(*, form: FormDefinition) -> list[PatternProblem]:
+    """The patterns of ``form``'s versions and saved fields that cannot be run, one entry per
+    field and pattern, in the order first met."""
+    found: dict[tuple[str, str], dict] = {}
+    checked: dict[str, str | None] = {}
+
+    def note(clean_name, label, pattern, *, version=None):
+        if pattern not in checked:
+            checked[pattern] = pattern_problem(pattern)
+        if checked[pattern] is None:
+            return
+        entry = found.setdefault(
+            (clean_name, pattern),
+            {"label": label, "problem": checked[pattern], "versions": [], "saved": False},
+        )
+        entry["label"] = label  # the newest label
+        if version is None:
+            entry["saved"] = True
+        else:
+            entry["versions"].append(version)
+
+    for number, schema in form.versions.order_by("number").values_list("number", "schema"):
+        for spec in schema:
+            if spec.get("regex"):
+                note(spec["clean_name"], spec["label"], spec["regex"], version=number)
+    for field in form.fields.exclude(regex=""):
+        note(field.clean_name, field.label, field.regex)
+    return [
+        PatternProblem(
+            label=entry["label"],
+            pattern=pattern,
+            problem=entry["problem"],
+            versions=tuple(entry["versions"]),
+            saved=entry["saved"],
+        )
+        for (_name, pattern), entry in found.items()
+    ]

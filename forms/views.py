@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import models as generic
@@ -25,7 +26,7 @@ from forms.answers import answer_html, answer_rows, answer_text
 from forms.choices import LAYOUT_TYPES
 from forms.jsonschema import version_json_schema
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
-from forms.selectors import form_live_version_for_schema
+from forms.selectors import PatternProblem, form_live_version_for_schema, form_pattern_problems
 from forms.services import form_publish
 from project.core.files import private_file_response
 
@@ -70,6 +71,35 @@ class FormDefinitionEditView(generic.EditView):
                 )
             )
         return buttons
+
+    def get(self, request, *args, **kwargs):
+        # Before the page is rendered, which shows the messages; get() loads the object anew.
+        for warning in pattern_warnings(form_pattern_problems(form=self.get_object())):
+            messages.warning(request, warning)
+        return super().get(request, *args, **kwargs)
+
+
+def pattern_warnings(problems: list[PatternProblem]) -> list[str]:
+    """What the designer reads about patterns that cannot be run (saved before patterns were
+    checked with RE2): which field, why, and what the published versions do meanwhile."""
+    warnings = []
+    for problem in problems:
+        text = _("The pattern of “%(label)s” cannot be used: %(problem)s") % {
+            "label": problem.label,
+            "problem": problem.problem,
+        }
+        if problem.versions:
+            text += " " + ngettext(
+                "Published version %(numbers)s refuses every answer to this field: publish the "
+                "form again with a corrected pattern, then any process that uses it.",
+                "Published versions %(numbers)s refuse every answer to this field: publish the "
+                "form again with a corrected pattern, then any process that uses it.",
+                len(problem.versions),
+            ) % {"numbers": ", ".join(str(number) for number in problem.versions)}
+        else:
+            text += " " + _("Correct it before the form is saved or published.")
+        warnings.append(text)
+    return warnings
 
 
 class FormPublishView(PermissionCheckedMixin, BaseOperationView):

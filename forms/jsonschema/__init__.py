@@ -35,10 +35,12 @@ clients that show them. Earliest and latest dates are patterns too (draft 2020-1
 ``formatMinimum``, and the ``jsonschema`` library ignores it): ISO dates order like text, and a
 date-time's limit applies to the day at the start of its stored text, as on the server; they are
 repeated in ``x-min-date``/``x-max-date``. The designer's pattern is given as written, in the
-Python syntax the server uses, anchored with ``^(?:…)$``.
+RE2 syntax the server uses (``project.core.patterns``), anchored with ``^(?:…)$``; every pattern
+here is RE2 syntax, so ``AnswersValidator`` checks them all in linear time.
 
 The package: ``properties`` builds the schema of the answers and of each field type,
-``conditions`` translates conditions, ``patterns`` holds the regular expressions both use.
+``conditions`` translates conditions, ``patterns`` holds the regular expressions both use, and
+``validation`` checks answers against a schema with RE2 (``answers_validator``).
 """
 
 from forms.jsonschema.conditions import Untranslatable, condition_schema
@@ -50,10 +52,13 @@ from forms.jsonschema.properties import (
     property_schema,
     version_json_schema,
 )
+from forms.jsonschema.validation import AnswersValidator, answers_validator
 
 __all__ = [
     "DRAFT_2020_12",
+    "AnswersValidator",
     "Untranslatable",
+    "answers_validator",
     "condition_schema",
     "decimal_order_pattern",
     "file_ref_schema",

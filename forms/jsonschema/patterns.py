@@ -12,12 +12,17 @@ E164_PATTERN = r"^\+[1-9]\d{1,14}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 ZERO_PATTERN = r"^-?0+(\.0+)?$"
+# Matches no text. Every pattern here is RE2 syntax (forms.jsonschema.validation checks answers
+# with RE2), which has no lookaround, so not the usual empty lookahead.
+NEVER_PATTERN = r"[^\s\S]"
+# Decimal text greater than zero: a digit other than 0 before or after the point.
+POSITIVE_DECIMAL_PATTERN = r"^(?:\d*[1-9]\d*(?:\.\d+)?|\d+\.\d*[1-9]\d*)$"
 
 
 def decimal_equal_pattern(value: Decimal) -> str:
     """Decimal texts equal to ``value``: ``12.5`` matches ``12.5``, ``12.50`` … but not ``12``."""
     if not value.is_finite():
-        return "(?!)"
+        return NEVER_PATTERN
     if value.is_zero():
         return ZERO_PATTERN
     text = format(abs(value), "f")
@@ -40,7 +45,7 @@ def decimal_order_pattern(op: str, limit: Decimal) -> str:
     ``-m`` and holds when ``m op' -limit`` (the order reversed). Each side is then a comparison of
     magnitudes, digit by digit (see ``_magnitude_alternatives``)."""
     if not limit.is_finite():
-        return "(?!)"
+        return NEVER_PATTERN
     branches = []
     positive = _magnitude_alternatives(op, limit)
     if positive:
@@ -49,7 +54,7 @@ def decimal_order_pattern(op: str, limit: Decimal) -> str:
     if negative:
         branches.append("-(?:" + "|".join(negative) + ")")
     if not branches:
-        return "(?!)"
+        return NEVER_PATTERN
     return "^(?:" + "|".join(branches) + ")$"
 
 
@@ -179,5 +184,5 @@ def date_order_pattern(op: str, limit: date, after_day: str = "$") -> str:
     if op in ("<=", ">="):
         alternatives.append(text + after_day)
     if not alternatives:
-        return "(?!)"
+        return NEVER_PATTERN
     return "^(?:" + "|".join(alternatives) + ")"

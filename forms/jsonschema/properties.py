@@ -24,6 +24,7 @@ from forms.jsonschema.patterns import (
     DATE_TIME_PATTERN,
     DECIMAL_PATTERN,
     E164_PATTERN,
+    POSITIVE_DECIMAL_PATTERN,
     date_order_pattern,
     decimal_order_pattern,
 )
@@ -369,8 +370,7 @@ def _line_items(spec, required):
                 "minLength": 1,
                 "maxLength": LINE_ITEM_DESCRIPTION_MAX_LENGTH,
             },
-            # More than zero: not only zeros.
-            "quantity": {"type": "string", "pattern": r"^(?!0+(\.0+)?$)\d+(\.\d+)?$"},
+            "quantity": {"type": "string", "pattern": POSITIVE_DECIMAL_PATTERN},
             "unit_price": money,
             "total": money,
         },

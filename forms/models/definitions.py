@@ -30,6 +30,7 @@ from forms.fields import LINE_ITEMS_MAX_ROWS, MAX_FILES_PER_FIELD, checklist_key
 from forms.rules import RuleError, parse_rule
 from forms.validators import IMAGE_EXTENSIONS, checkable_extensions
 from project.core.models import ImmutableError, ImmutableModel
+from project.core.patterns import pattern_problem
 from project.stores.choices import Currency
 
 # A clean_name is a key in stored data and a name in the rule language, so it stays short,
@@ -290,12 +291,11 @@ class FormField(Orderable):
                 % {"max": self.max_length, "min": self.min_length},
             )
         if self.regex:
-            try:
-                # As the builder uses it: the whole answer must match (a flag such as (?i) in
-                # the middle of the pattern would only fail there).
-                re.compile(rf"\A(?:{self.regex})\Z")
-            except re.error as exc:
-                add("regex", _("This is not a valid regular expression: %s.") % exc)
+            # Compiled as every answer is checked (RE2, linear time), so what saves also runs;
+            # a pattern that needs backtracking is refused here, at save and at publish.
+            problem = pattern_problem(self.regex)
+            if problem:
+                add("regex", problem)
         if self.field_type == FieldType.FILE:
             if not self.extension_list:
                 add("allowed_extensions", _("List the allowed file extensions, e.g. pdf, jpg."))
