@@ -19,11 +19,14 @@ from workflows.models import Process
 from workflows.services import case_open, case_transition
 from workflows.shipped import load_shipped_processes
 
-# Sample price exceptions: amount, currency, store, what happens after the request.
+# Sample price exceptions: amount, currency, store, what happens after the request. The pounds
+# asked in Seoul are worth about 1.77 million won at the demo rate (project/stores/demo.py), over
+# the store manager's 1.5 million: the area manager confirms.
 PRICE_EXCEPTIONS = [
     ("300", "USD", "NYC-01", []),
     ("250000", "KRW", "SEL-01", ["approve"]),
     ("2400000", "KRW", "SEL-01", ["escalate"]),
+    ("1000", "GBP", "SEL-01", ["escalate"]),
     ("3000000", "KRW", "SEL-01", ["escalate", "confirm"]),
     ("9000", "UAH", "KBP-01", ["refuse"]),
 ]

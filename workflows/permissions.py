@@ -11,7 +11,7 @@ from workflows.errors import InvalidInput, TransitionRefused
 from workflows.models import (
     Case,
 )
-from workflows.rule_context import rule_context
+from workflows.rule_context import missing_conversions, rule_context
 
 
 def may_act_on(case: Case, actor) -> bool:
@@ -70,11 +70,14 @@ def transition_refusal(case: Case, definition: TransitionDef | None, actor, code
         )
     rule = definition.rule
     if rule is not None:
-        failing = rule.explain(rule_context(case, actor))
+        context = rule_context(case, actor)
+        failing = rule.explain(context)
         if failing is not None:
             explanation = definition.condition_message or (
                 f"the condition {failing} does not hold."
             )
+            # An amount without its value in the store's currency: say which rate is missing.
+            explanation = " ".join([explanation, *missing_conversions(rule, context, case)])
             return TransitionRefused(
                 f"“{definition.label}” is not possible: {explanation}", reason="condition"
             )

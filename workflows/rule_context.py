@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
+from collections.abc import Iterable, Mapping
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from forms.builder import answers_for_rules
+from forms.choices import FieldType
 from forms.models import FormVersion
+from forms.rules import Rule
+from project.stores.selectors import amount_in_currency
 from workflows import hooks
 from workflows.definition import (
     TransitionDef,
@@ -25,9 +31,10 @@ def rule_context(case: Case, actor) -> dict:
     ``customer.*``, ``actor.*`` (``username``, ``groups``, ``is_assignee``, ``is_opener``),
     ``today`` (in the store's time zone), and the roots feature apps add
     (``workflows.hooks.register_rule_context``). Numbers and amounts in ``data`` are read as
-    numbers, as the form field that stored them says."""
+    numbers, as the form field that stored them says; every amount also carries its value in the
+    store's currency (see ``_data``)."""
     return {
-        "data": answers_for_rules(_data_field_types(case), case.data),
+        "data": _data(case),
         "case": {
             "reference": case.reference,
             "state": case.state,
@@ -54,6 +61,85 @@ def rule_context(case: Case, actor) -> dict:
         "today": timezone.now().astimezone(case.store.zoneinfo).date(),
         **hooks.rule_context_extra(case, actor),
     }
+
+
+# What a money answer's value in the store's currency is read from: a money field's amount, a
+# line-items field's total.
+_CONVERTED = {FieldType.MONEY: "amount", FieldType.LINE_ITEMS: "total"}
+IN_STORE_CURRENCY = "in_store_currency"
+
+
+def _data(case: Case) -> dict:
+    """``data.*``: the stored answers read as numbers where the field stored one, and every money
+    answer (a money field, a line-items field) with ``in_store_currency``: its amount (total) in
+    the store's currency, converted with the exchange rate valid on the day of the request; None
+    when no rate is known, so a threshold reading it never holds by default.
+
+    Thresholds compare ``data.<field>.in_store_currency``, never ``data.<field>.amount``: the
+    person asking chooses the currency, and a limit in one currency is no limit in another.
+    Rates are read once per case instance (a request's), like the field types."""
+    field_types = _data_field_types(case)
+    data = answers_for_rules(field_types, case.data)
+    rates = case.__dict__.setdefault("_exchange_rates", {})
+    on = request_date(case)
+    for name, field_type in field_types.items():
+        value = data.get(name)
+        if field_type in _CONVERTED and isinstance(value, dict):
+            value[IN_STORE_CURRENCY] = amount_in_currency(
+                amount=value.get(_CONVERTED[field_type]),
+                currency=value.get("currency"),
+                into=case.store.currency,
+                on=on,
+                rates=rates,
+            )
+    return data
+
+
+def request_date(case: Case) -> datetime.date:
+    """The day of the request in the store's time zone: amounts are converted with the rate
+    valid that day, whenever the condition is read."""
+    return case.opened_at.astimezone(case.store.zoneinfo).date()
+
+
+def missing_conversions(rule: Rule, context: Mapping, case: Case) -> list[str]:
+    """Why an amount ``rule`` reads in the store's currency has no value in ``context`` (the
+    rule context of ``case``): one sentence per amount given in a currency without an exchange
+    rate on the request's day. The rule does not hold for want of it, which its own text cannot
+    say."""
+    notes = []
+    for name in sorted(rule.names):
+        path = name.split(".")
+        if path[-1] != IN_STORE_CURRENCY:
+            continue
+        value = _resolve(context, path[:-1])
+        if not isinstance(value, Mapping) or value.get(IN_STORE_CURRENCY) is not None:
+            continue
+        amount = value.get("amount", value.get("total"))
+        currency = value.get("currency")
+        if amount is None or not currency:
+            continue
+        notes.append(
+            gettext(
+                "No exchange rate from %(currency)s into %(store_currency)s is known for "
+                "%(date)s, the day of the request: an administrator adds it in Settings > "
+                "Exchange rates."
+            )
+            % {
+                "currency": currency,
+                "store_currency": case.store.currency,
+                "date": formats.date_format(request_date(case), "DATE_FORMAT"),
+            }
+        )
+    return list(dict.fromkeys(notes))
+
+
+def _resolve(context: Mapping, path: Iterable[str]):
+    value = context
+    for segment in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(segment)
+    return value
 
 
 def _data_field_types(case: Case) -> dict[str, str]:

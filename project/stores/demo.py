@@ -1,12 +1,14 @@
-"""Demo stores in Seoul, Kyiv and New York, and the demo users' memberships."""
+"""Demo stores in Seoul, Kyiv and New York, the demo users' memberships, and exchange rates into
+the stores' currencies."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
 from project.accounts.demo import DEMO_USERS
 from project.stores.choices import Currency, Weekday
-from project.stores.models import Holiday, OpeningHours, Store, StoreMembership
+from project.stores.models import ExchangeRate, Holiday, OpeningHours, Store, StoreMembership
 
 T = datetime.time
 WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
@@ -69,6 +71,22 @@ DEMO_STORES = [
 ]
 
 
+# Demo exchange rates: units of each currency per US dollar (rounded), from which the rate of
+# every currency into each demo store's currency is derived; valid from the first day of 2026.
+# Not market data: an administrator keeps the real ones in Settings > Exchange rates.
+PER_US_DOLLAR = {
+    Currency.USD: Decimal("1"),
+    Currency.KRW: Decimal("1400"),
+    Currency.UAH: Decimal("41.5"),
+    Currency.EUR: Decimal("0.92"),
+    Currency.GBP: Decimal("0.79"),
+    Currency.CHF: Decimal("0.88"),
+    Currency.JPY: Decimal("150"),
+    Currency.CNY: Decimal("7.2"),
+}
+RATES_VALID_FROM = datetime.date(2026, 1, 1)
+
+
 def seed(*, log) -> None:
     stores = {}
     for spec in DEMO_STORES:
@@ -107,3 +125,23 @@ def seed(*, log) -> None:
         StoreMembership.objects.filter(user=user).exclude(store__code__in=store_codes).delete()
         for code in store_codes:
             StoreMembership.objects.get_or_create(user=user, store=stores[code])
+    seed_exchange_rates(log=log)
+
+
+def seed_exchange_rates(*, log) -> None:
+    """A rate from every currency into each demo store's currency, unless one exists that day."""
+    store_currencies = sorted({spec["currency"] for spec in DEMO_STORES})
+    created = 0
+    for store_currency in store_currencies:
+        for currency, per_dollar in PER_US_DOLLAR.items():
+            if currency == store_currency:
+                continue
+            rate = (PER_US_DOLLAR[store_currency] / per_dollar).quantize(Decimal("1E-10"))
+            _rate, made = ExchangeRate.objects.get_or_create(
+                currency=currency,
+                store_currency=store_currency,
+                valid_from=RATES_VALID_FROM,
+                defaults={"rate": rate},
+            )
+            created += made
+    log(f"  exchange rates: {created} added, {ExchangeRate.objects.count()} in all")

@@ -167,3 +167,79 @@ class StoreMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.store.code}"
+
+
+class ExchangeRate(models.Model):
+    """What one unit of ``currency`` is worth in ``store_currency`` from ``valid_from`` on, until
+    the day before the next rate of the same two currencies.
+
+    Money rules compare like with like: an amount asked in another currency than the store's is
+    converted with the rate valid on the day of the request before it is held against a threshold
+    in the store's currency (``data.<field>.in_store_currency`` in transition conditions). The
+    table is kept by hand by an administrator (Settings > Exchange rates); a pair without a rate on
+    the day converts to nothing, so a threshold reading it does not hold."""
+
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=Currency.choices,
+        help_text=_("The currency amounts are asked in, e.g. GBP."),
+    )
+    store_currency = models.CharField(
+        _("store currency"),
+        max_length=3,
+        choices=Currency.choices,
+        help_text=_("The currency of the stores that convert with this rate, e.g. KRW."),
+    )
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=20,
+        decimal_places=10,
+        help_text=_(
+            "What one unit of the currency is worth in the store currency, e.g. 1712.35 when "
+            "1 GBP is worth 1,712.35 KRW."
+        ),
+    )
+    valid_from = models.DateField(
+        _("valid from"),
+        help_text=_(
+            "The first day the rate applies, in the store's time zone; it applies until the day "
+            "before the next rate of the same two currencies."
+        ),
+    )
+
+    class Meta:
+        ordering = ["store_currency", "currency", "-valid_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "store_currency", "valid_from"],
+                name="stores_exchangerate_one_per_day",
+                violation_error_message=_(
+                    "These two currencies already have a rate from that day: change that one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gt=0),
+                name="stores_exchangerate_rate_positive",
+                violation_error_message=_("A rate is more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(currency=models.F("store_currency")),
+                name="stores_exchangerate_two_currencies",
+                violation_error_message=_(
+                    "A rate converts between two different currencies: an amount in the store's "
+                    "own currency needs none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate_text()} {self.store_currency} ({self.valid_from})"
+
+    def rate_text(self) -> str:
+        """The rate without the trailing zeros of its ten stored decimals ("1712.35")."""
+        return f"{self.rate.normalize():f}" if self.rate is not None else ""
+
+    rate_text.short_description = _("rate")

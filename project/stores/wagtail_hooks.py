@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from project.stores import views
 from project.stores.forms import StoreForm
-from project.stores.models import Store
+from project.stores.models import ExchangeRate, Store
 
 
 class StoreViewSet(ModelViewSet):
@@ -50,3 +50,27 @@ class StoreViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_store_viewset():
     return StoreViewSet("stores")
+
+
+class ExchangeRateViewSet(ModelViewSet):
+    """Settings > Exchange rates: what an amount asked in another currency is worth in the
+    store's, day by day, for the approval thresholds of the processes. Administrators keep them
+    (the shipped roles may only look: a rate decides who must approve)."""
+
+    model = ExchangeRate
+    icon = "resubmit"
+    menu_label = _("Exchange rates")
+    menu_order = 910
+    add_to_settings_menu = True
+    list_display = ["currency", "store_currency", "rate_text", "valid_from"]
+    list_filter = ["store_currency", "currency"]
+    ordering = ["store_currency", "currency", "-valid_from"]
+    panels = [
+        FieldRowPanel([FieldPanel("currency"), FieldPanel("store_currency")]),
+        FieldRowPanel([FieldPanel("rate"), FieldPanel("valid_from")]),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_exchange_rate_viewset():
+    return ExchangeRateViewSet("exchange_rates", url_prefix="exchange-rates")

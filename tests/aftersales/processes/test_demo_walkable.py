@@ -96,3 +96,13 @@ def test_a_second_seed_demo_run_prints_the_same_decision_link():
 
     assert len(first) == 1, first
     assert second == first
+
+
+def test_the_demo_request_in_pounds_in_seoul_waits_for_the_area_manager():
+    """1,000 pounds are about 1.77 million won at the demo rate: over the store manager's limit."""
+    seed()
+    area = get_user_model().objects.get(username="area")
+    case = Case.objects.get(process__code="price-exception", data__amount__currency="GBP")
+
+    assert (case.store.code, case.state) == ("SEL-01", "area_review")
+    assert "confirm" in {t.code for t in available_transitions(case, area)}

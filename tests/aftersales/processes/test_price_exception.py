@@ -53,7 +53,7 @@ def test_a_large_discount_needs_the_area_manager_to_confirm(process, store, staf
     assert offered(case, manager) == ["escalate", "refuse"]
     refused = refusal(case, "approve", manager)
     assert refused.reason == "condition"
-    assert "data.amount.amount <= 1000" in refused.message
+    assert "data.amount.in_store_currency <= 1000" in refused.message
 
     case_transition(case=case, transition="escalate", actor=manager)
     assert offered(case, manager) == ["refuse"]  # confirming is the area manager's

@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from project.accounts.demo import DEMO_USERS
-from project.stores.models import OpeningHours, Store, StoreMembership
+from project.stores.choices import Currency
+from project.stores.models import ExchangeRate, OpeningHours, Store, StoreMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ def test_seed_demo_twice_gives_the_same_data():
         OpeningHours.objects.count(),
         StoreMembership.objects.count(),
         get_user_model().objects.count(),
+        ExchangeRate.objects.count(),
     )
     seed()
 
@@ -52,7 +54,20 @@ def test_seed_demo_twice_gives_the_same_data():
         OpeningHours.objects.count(),
         StoreMembership.objects.count(),
         get_user_model().objects.count(),
+        ExchangeRate.objects.count(),
     ) == counts
+
+
+def test_seed_demo_converts_every_currency_into_each_stores_currency():
+    seed()
+
+    pairs = set(ExchangeRate.objects.values_list("currency", "store_currency"))
+    assert pairs == {
+        (currency, store.currency)
+        for store in Store.objects.all()
+        for currency in Currency.values
+        if currency != store.currency
+    }
 
 
 def test_seed_demo_restores_a_changed_demo_password():
