@@ -233,6 +233,13 @@ class Quotation(ConcurrentTransitionMixin, models.Model):
     def is_draft(self) -> bool:
         return self.status == QuotationStatus.DRAFT
 
+    def validity_ended(self, *, now=None) -> bool:
+        """Whether the valid-until date is past in the store's time zone (at ``now``, by default
+        the present): from then on the customer can no longer accept it, whatever its status
+        says until it is marked expired."""
+        now = now or timezone.now()
+        return now.astimezone(self.case.store.zoneinfo).date() > self.valid_until
+
     # Transitions change the quotation in memory; the services in aftersales.services save it.
 
     @transition(status, source=QuotationStatus.DRAFT, target=QuotationStatus.SENT)

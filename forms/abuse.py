@@ -6,12 +6,19 @@
 - **Rate limit.** Posts to form pages are counted per visitor address in the cache (fixed windows
   of ``FORMS_RATE_LIMIT_WINDOW_SECONDS``); beyond ``FORMS_RATE_LIMIT_POSTS`` the page answers 429
   and stores nothing. IPv6 addresses count per /64, the block one subscriber usually gets.
+- **Confirmation e-mails.** A public form sends its confirmation to whatever address is typed
+  in, so it must not become a way of mailing strangers: the e-mail carries only what the page's
+  designer wrote and the reference (never a visitor's words), and at most
+  ``FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY`` go to one address,
+  ``FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY`` are sent for one visitor address and
+  ``FORMS_CONFIRMATIONS_PER_FORM_HOURLY`` by one form page in an hour. Past a limit the
+  submission is still taken and thanked for; only its e-mail is left out.
 - **Upload size.** ``RequestSizeLimitUploadHandler`` (first of ``FILE_UPLOAD_HANDLERS``) refuses a
   request body larger than ``UPLOAD_MAX_REQUEST_BYTES`` before reading it and stops reading one
   that grows past it; each field's own limit is then checked by the form before any file is kept.
 
 Addresses are never stored: submissions keep a keyed hash (``address_hash``), the rate limit
-counts under the same hash.
+counts under the same hash (and e-mail addresses under a keyed hash of their own).
 """
 
 from __future__ import annotations
@@ -79,16 +86,55 @@ def rate_limit_exceeded(request, *, now: float | None = None) -> int:
         return 0
     now = time.time() if now is None else now
     bucket = int(now // window)
-    key = f"atelier.forms.posts:{address_hash(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 60)
-        count = 1
+    count = _count(f"atelier.forms.posts:{address_hash(request)}:{bucket}", window)
     if count <= limit:
         return 0
     return max(1, int((bucket + 1) * window - now))
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the counter ``key`` (kept a little longer than its window) and return it."""
+    cache.add(key, 0, timeout=window + 60)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 60)
+        return 1
+
+
+CONFIRMATION_WINDOW_SECONDS = 3600
+
+
+def recipient_hash(email: str) -> str:
+    """A keyed hash of an e-mail address as mail servers deliver it: case and a ``+tag`` on the
+    local part do not make another recipient."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] if local else domain
+    return salted_hmac(
+        "atelier.forms.recipient", f"{local}@{domain}", algorithm="sha256"
+    ).hexdigest()
+
+
+def confirmation_throttled(
+    request, *, form_key: str, recipient: str, now: float | None = None
+) -> str:
+    """Count one confirmation e-mail about to go to ``recipient`` from the form page
+    ``form_key``. Returns "" when it may be sent, else the limit it would pass: "client" (the
+    visitor's address), "recipient" or "form"; a refused e-mail is not counted against the
+    limits after the one that refused it, so one noisy visitor cannot use up a form's hour."""
+    now = time.time() if now is None else now
+    bucket = int(now // CONFIRMATION_WINDOW_SECONDS)
+    for name, limit, key in (
+        ("client", settings.FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY, address_hash(request)),
+        ("recipient", settings.FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY, recipient_hash(recipient)),
+        ("form", settings.FORMS_CONFIRMATIONS_PER_FORM_HOURLY, form_key),
+    ):
+        if limit <= 0:
+            continue
+        key = f"atelier.forms.confirmations:{name}:{key}:{bucket}"
+        if _count(key, CONFIRMATION_WINDOW_SECONDS) > limit:
+            return name
+    return ""
 
 
 class RequestSizeLimitUploadHandler(FileUploadHandler):

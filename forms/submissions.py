@@ -197,6 +197,20 @@ def fill_placeholders(template: str, values: Mapping[str, Any]) -> str:
     return PLACEHOLDER.sub(replace, template or "")
 
 
+# Placeholders confirmations no longer fill: ``{name}`` was the visitor's own answer, and anyone
+# can type someone else's address. Left in a published text, they are dropped when sending
+# (``fill_confirmation``); a page's ``clean`` asks for them to be removed.
+RETIRED_CONFIRMATION_PLACEHOLDERS = ("name",)
+
+
+def fill_confirmation(template: str, values: Mapping[str, Any]) -> str:
+    """The confirmation text with its placeholders filled; a retired placeholder is dropped
+    with the spaces before it ("Hello {name}," sends "Hello,")."""
+    for name in RETIRED_CONFIRMATION_PLACEHOLDERS:
+        template = re.sub(rf"[ \t]*\{{{name}\}}", "", template or "")
+    return fill_placeholders(template, values)
+
+
 def unknown_placeholders(template: str, known: Iterable[str]) -> list[str]:
     known = set(known)
     return sorted({name for name in PLACEHOLDER.findall(template or "") if name not in known})

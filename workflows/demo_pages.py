@@ -64,7 +64,7 @@ def seed_pages(*, log) -> None:
             send_confirmation=True,
             confirmation_subject="Your repair request {reference}",
             confirmation_body=(
-                "Hello {name},\n\nWe received your repair request {reference} and will call "
+                "Hello,\n\nWe received your repair request {reference} and will call "
                 "you within one business day.\n\nAtelier Seoul Cheongdam"
             ),
         )

@@ -8,6 +8,7 @@ from aftersales.services.decisions import (
     decision_token,
     decision_url,
     quotation_decide,
+    quotation_expire,
     quotation_for_token,
 )
 from aftersales.services.invoices import invoice_create
@@ -30,6 +31,7 @@ __all__ = [
     "lines_from_case_data",
     "quotation_create",
     "quotation_decide",
+    "quotation_expire",
     "quotation_for_token",
     "quotation_revise",
     "quotation_send",

@@ -1,4 +1,5 @@
-"""The customer's decision on a sent quotation: the signed link, what stands in its way, and
+"""The customer's decision on a sent quotation: the signed link, what stands in its way (its
+validity, checked on every use of the link, which marks it expired once it has ended), and
 recording it (online or at the counter), which fires the process's trigger for it."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 
 from aftersales.choices import QuotationStatus
 from aftersales.models import Quotation
+from aftersales.permissions import check_may_quote
 from aftersales.triggers import QUOTATION_ACCEPTED, QUOTATION_REFUSED
 from workflows.errors import InvalidInput, TransitionRefused
 from workflows.services import case_fire_trigger
@@ -114,6 +116,38 @@ def decision_problem(quotation: Quotation, *, today: datetime.date | None = None
     return None
 
 
+def quotation_expire(
+    *, quotation: Quotation, now: datetime.datetime | None = None
+) -> Quotation | None:
+    """Mark ``quotation`` "expired" when it is still sent and its validity has ended; returns it
+    when this call marked it, else None (still valid, already answered, replaced or expired).
+
+    The customer's link calls it on every use, so that a quotation past its validity is expired
+    at once rather than at the next periodic run; it is safe from any request: it changes only
+    what is already due, and the row is locked and read again first, so a decision recorded
+    meanwhile stands and two callers at once mark it once. No actor: nobody decides an expiry,
+    the calendar does (the periodic task calls it too)."""
+    now = now or timezone.now()
+    if quotation.status != QuotationStatus.SENT or not quotation.validity_ended(now=now):
+        return None
+    with transaction.atomic():
+        locked = (
+            Quotation.objects.select_for_update(of=("self",))
+            .select_related("case__store")
+            .filter(pk=quotation.pk)
+            .first()
+        )
+        if (
+            locked is None
+            or locked.status != QuotationStatus.SENT
+            or not locked.validity_ended(now=now)  # the date may have been moved meanwhile
+        ):
+            return None
+        locked.expire()
+        locked.save(update_fields=["status"])
+    return locked
+
+
 def quotation_decide(
     *,
     quotation: Quotation,
@@ -127,10 +161,15 @@ def quotation_decide(
     reason) of a sent quotation, and fire the case transition the process names for it, all
     or nothing. ``actor``: ``public_web_user()`` for the decision page, the staff member for a
     decision given at the counter (``channel="counter"``)."""
+    if channel == "counter":  # online, the signed link is the customer's authority
+        check_may_quote(quotation.case, actor)
     name, reason = name.strip(), reason.strip()
     if accept and not name:
         message = gettext("Type your full name to accept.")
         raise DecisionRefused(message, reason="name", field_errors={"name": [message]})
+    # Past its validity but not yet marked: marked now, in its own transaction, so that it stays
+    # marked although the decision below is refused.
+    quotation_expire(quotation=quotation)
     with transaction.atomic():
         locked = (
             Quotation.objects.select_for_update(of=("self",))

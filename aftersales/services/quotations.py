@@ -27,7 +27,7 @@ from aftersales.formatting import amount_text
 from aftersales.models import Quotation, QuotationLine, ServiceItem, SparePart
 from aftersales.permissions import check_may_quote
 from aftersales.pricing import LineAmounts, totals
-from aftersales.services.decisions import decision_url
+from aftersales.services.decisions import decision_url, quotation_expire
 from aftersales.triggers import QUOTATION_SENT
 from project.core.money import currency_decimals, round_money
 from project.core.tasks import send_email
@@ -185,16 +185,9 @@ def quotations_expire(*, now: datetime.datetime | None = None) -> list[Quotation
     ).select_related("case__store")
     expired = []
     for quotation in candidates:
-        if quotation.valid_until >= now.astimezone(quotation.case.store.zoneinfo).date():
-            continue
-        with transaction.atomic():
-            # Only while still sent: a decision recorded meanwhile stands.
-            locked = Quotation.objects.select_for_update().filter(pk=quotation.pk).first()
-            if locked is None or locked.status != QuotationStatus.SENT:
-                continue
-            locked.expire()
-            locked.save(update_fields=["status"])
-        expired.append(locked)
+        marked = quotation_expire(quotation=quotation, now=now)
+        if marked is not None:
+            expired.append(marked)
     return expired
 
 

@@ -22,6 +22,7 @@ from aftersales.services import (
     quotation_revise,
     quotation_send,
 )
+from aftersales.views.decision import SingleDecisionMixin
 from project.core.money import round_money
 from workflows.admin_forms import add_refusal_errors
 from workflows.errors import InvalidInput
@@ -43,11 +44,15 @@ class NewQuotationForm(django.forms.Form):
     )
 
 
-class CounterDecisionForm(django.forms.Form):
+class CounterDecisionForm(SingleDecisionMixin, django.forms.Form):
     decision = django.forms.ChoiceField(
         label=gettext_lazy("The customer"),
         choices=[("accept", gettext_lazy("accepts")), ("refuse", gettext_lazy("refuses"))],
         widget=django.forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose one: the customer accepts or refuses."),
+            "invalid_choice": gettext_lazy("Choose one: the customer accepts or refuses."),
+        },
     )
     name = django.forms.CharField(
         label=gettext_lazy("Name the customer signed with"), max_length=200, required=False

@@ -36,13 +36,20 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from forms.abuse import HONEYPOT_FIELD, address_hash, honeypot_filled, rate_limit_exceeded
+from forms.abuse import (
+    HONEYPOT_FIELD,
+    address_hash,
+    confirmation_throttled,
+    honeypot_filled,
+    rate_limit_exceeded,
+)
 from forms.builder import build_form
 from forms.choices import LAYOUT_TYPES, FieldType
 from forms.progress import ACTION_FIELD, STEP_FIELD, FormProgress, Step, raw_answers, split_steps
 from forms.submissions import (
+    RETIRED_CONFIRMATION_PLACEHOLDERS,
     confirmation_schedule,
-    fill_placeholders,
+    fill_confirmation,
     pending_uploads_store,
     submission_create,
     submitter_email_of,
@@ -57,9 +64,9 @@ NAME_FIELDS = ("name", "full_name", "your_name", "customer_name")
 
 DEFAULT_CONFIRMATION_SUBJECT = "We received your message ({reference})"
 DEFAULT_CONFIRMATION_BODY = (
-    "Hello {name},\n\n"
-    "Thank you for writing to us. Your reference is {reference}; please mention it if you "
-    "contact us about this.\n\n"
+    "Hello,\n\n"
+    "Thank you for writing to us. We received your message; its reference is {reference}. "
+    "Please mention it if you contact us about this.\n\n"
     "Atelier"
 )
 
@@ -105,7 +112,10 @@ class AbstractFormPage(Page):
         _("confirmation text"),
         blank=True,
         default=DEFAULT_CONFIRMATION_BODY,
-        help_text=_("Plain text. Placeholders: {reference}, {name}, {form}, {page}, {date}."),
+        help_text=_(
+            "Plain text, sent to the address the visitor typed: it carries only what is written "
+            "here, never their answers. Placeholders: {reference}, {form}, {page}, {date}."
+        ),
     )
 
     confirmation_panels = [
@@ -134,8 +144,9 @@ class AbstractFormPage(Page):
     subpage_types: list[str] = []
     preview_modes = [("", _("Form")), ("landing", _("Thank-you page"))]
 
-    # Names the confirmation subject and text may use (see ``get_confirmation_values``).
-    confirmation_placeholders = ("reference", "name", "form", "page", "date")
+    # Names the confirmation subject and text may use (see ``get_confirmation_values``). None of
+    # them is a visitor's answer: the e-mail goes to whatever address was typed in.
+    confirmation_placeholders = ("reference", "form", "page", "date")
 
     class Meta:
         abstract = True
@@ -186,10 +197,10 @@ class AbstractFormPage(Page):
         return ""
 
     def get_confirmation_values(self, form, result) -> dict[str, Any]:
-        """What the confirmation's placeholders stand for."""
+        """What the confirmation's placeholders stand for. Override with care: the e-mail goes
+        to any address a visitor types, so no value may be text a visitor wrote."""
         return {
             "reference": self.get_result_reference(result),
-            "name": self.get_submitter_name(form),
             "form": form.version.form.name,
             "page": self.title,
             "date": timezone.localdate().isoformat(),
@@ -212,6 +223,16 @@ class AbstractFormPage(Page):
                 unknown = unknown_placeholders(
                     getattr(self, attribute), self.confirmation_placeholders
                 )
+                retired = [name for name in unknown if name in RETIRED_CONFIRMATION_PLACEHOLDERS]
+                unknown = [name for name in unknown if name not in retired]
+                if retired:
+                    errors.setdefault(attribute, []).append(
+                        _(
+                            "%(retired)s is no longer available: the e-mail goes to whatever "
+                            "address a visitor types, so it carries nothing they wrote. Remove it."
+                        )
+                        % {"retired": ", ".join(f"{{{name}}}" for name in retired)}
+                    )
                 if unknown:
                     errors.setdefault(attribute, []).append(
                         _("Unknown placeholder(s): %(unknown)s. Known: %(known)s.")
@@ -344,7 +365,7 @@ class AbstractFormPage(Page):
         try:
             with transaction.atomic():
                 result = self.process_form_submission(form, request)
-                self.schedule_confirmation(form, result)
+                self.schedule_confirmation(form, result, request)
         except SubmissionRefused as refused:
             form.add_error(None, refused.message)
             for name, messages in refused.field_errors.items():
@@ -359,17 +380,23 @@ class AbstractFormPage(Page):
             progress.clear()  # its kept files were copied to what was made
         return self.redirect_to_landing(request, reference=self.get_result_reference(result))
 
-    def schedule_confirmation(self, form, result) -> None:
+    def schedule_confirmation(self, form, result, request) -> None:
+        """E-mail the confirmation once the submission is committed, unless a confirmation limit
+        is reached (``forms.abuse``): the submission stands either way."""
         if not self.send_confirmation:
             return
         to = self.get_submitter_email(form)
         if not to:
             return
+        throttled = confirmation_throttled(request, form_key=f"page-{self.pk}", recipient=to)
+        if throttled:
+            logger.info("Form page %s: confirmation left out (%s limit)", self.pk, throttled)
+            return
         values = self.get_confirmation_values(form, result)
         confirmation_schedule(
             to=to,
-            subject=fill_placeholders(self.confirmation_subject, values),
-            body=fill_placeholders(self.confirmation_body, values),
+            subject=fill_confirmation(self.confirmation_subject, values),
+            body=fill_confirmation(self.confirmation_body, values),
         )
 
     # --- Steps --------------------------------------------------------------------------------

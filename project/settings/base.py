@@ -200,10 +200,10 @@ FILE_UPLOAD_HANDLERS = [
 
 # --- Cache ----------------------------------------------------------------------------------------
 
-# The public forms' rate limit counts posts here, so every web process must share it: the default
-# (memory of one process) suits the single web process of one machine; with several, use Redis
-# (rediscache://host:6379/1) or the database (dbcache://atelier_cache, then run
-# `manage.py createcachetable`).
+# The public forms' rate limits count posts and confirmation e-mails here, so every web process
+# must share it: the default (memory of one process) suits the single web process of one machine;
+# with several, use Redis (rediscache://host:6379/1) or the database (dbcache://atelier_cache, then
+# run `manage.py createcachetable`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- E-mail ---------------------------------------------------------------------------------------
@@ -218,6 +218,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # the window; more are refused with 429 until the window ends. 0 switches the limit off.
 FORMS_RATE_LIMIT_POSTS = env.int("FORMS_RATE_LIMIT_POSTS", default=30)
 FORMS_RATE_LIMIT_WINDOW_SECONDS = env.int("FORMS_RATE_LIMIT_WINDOW_SECONDS", default=600)
+# Confirmation e-mails of public form pages per hour: to one e-mail address, for one visitor
+# address (IPv6: per /64), and from one form page altogether. Past any of them the submission is
+# still taken and thanked for; only its e-mail is left out. 0 switches that limit off.
+FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY = env.int(
+    "FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY", default=3
+)
+FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY = env.int("FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY", default=5)
+FORMS_CONFIRMATIONS_PER_FORM_HOURLY = env.int("FORMS_CONFIRMATIONS_PER_FORM_HOURLY", default=100)
 # Reverse proxies in front of Django that append to X-Forwarded-For: 0 uses REMOTE_ADDR, 1 the
 # address the (one) proxy saw, and so on. Too high a number lets visitors choose their address.
 FORMS_TRUSTED_PROXY_COUNT = env.int("FORMS_TRUSTED_PROXY_COUNT", default=0)

@@ -310,3 +310,148 @@ def test_the_link_of_a_quotation_is_always_the_same(quoted):
     _case, quotation = quoted
 
     assert decision_token(quotation) == decision_token(Quotation.objects.get(pk=quotation.pk))
+
+
+# --- Validity, checked when the link is used ------------------------------------------------------
+
+
+def past_validity(case, quotation):
+    """Move the valid-until date of ``quotation`` to yesterday in its store, as if the periodic
+    task had not run since."""
+    yesterday = timezone.now().astimezone(case.store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
+
+
+def test_a_link_past_its_validity_says_so_in_korean_and_marks_the_quotation_expired(client, quoted):
+    case, quotation = quoted
+    past_validity(case, quotation)
+
+    response = client.get(decision_path(quotation))
+
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert 'data-decision-refused="expired"' in html and "data-total" not in html
+    assert "이 견적서의 유효 기간은" in html  # the customer's language
+    assert "<form" not in html
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.EXPIRED  # at once, not at the next periodic run
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+def test_the_case_still_goes_on_unanswered_once_its_quotation_was_expired_by_the_link(
+    client, quoted
+):
+    from workflows.tasks import fire_automatic_transitions
+
+    case, quotation = quoted
+    past_validity(case, quotation)
+    client.get(decision_path(quotation))
+
+    result = fire_automatic_transitions.call_local()
+
+    assert result["expired"] == []  # already marked
+    case.refresh_from_db()
+    assert case.state == "unrepaired"  # the care file's "no answer" reads "expired" too
+
+
+@pytest.mark.parametrize("decision", ["accept", "refuse"])
+def test_a_decision_posted_past_the_validity_is_refused_and_nothing_is_decided(
+    client, quoted, decision
+):
+    case, quotation = quoted
+    past_validity(case, quotation)
+    events = case.events.count()
+
+    response = client.post(
+        decision_path(quotation), {"decision": decision, "name": "Ji-woo Lee", "reason": "No"}
+    )
+
+    assert response.status_code == 410
+    assert 'data-decision-refused="expired"' in response.content.decode()
+    quotation.refresh_from_db()
+    assert (quotation.status, quotation.decided_at, quotation.refusal_reason) == (
+        QuotationStatus.EXPIRED,
+        None,
+        "",
+    )
+    assert case.events.count() == events
+
+
+def test_a_valid_link_leaves_the_quotation_open(client, quoted):
+    """A visitor cannot expire a quotation: only the calendar does."""
+    case, quotation = quoted
+    today = timezone.now().astimezone(case.store.zoneinfo).date()
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=today)  # its last day
+
+    assert client.get(decision_path(quotation)).status_code == 200
+    assert client.get(decision_path(quotation) + "pdf/").status_code == 200
+
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.SENT
+
+
+def test_a_counter_decision_past_the_validity_is_refused_and_marks_it_expired(quoted, staff):
+    case, quotation = quoted
+    past_validity(case, quotation)
+    quotation = Quotation.objects.get(pk=quotation.pk)
+
+    with pytest.raises(DecisionRefused) as refused:
+        quotation_decide(
+            quotation=quotation, accept=True, name="Ji-woo Lee", actor=staff, channel="counter"
+        )
+
+    assert refused.value.reason == "expired"
+    assert Quotation.objects.get(pk=quotation.pk).status == QuotationStatus.EXPIRED
+    case.refresh_from_db()
+    assert case.state == "quotation"
+
+
+# --- A post gives exactly one answer --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"decision": ["accept", "refuse"], "name": "Ji-woo Lee"},
+        {"decision": ["refuse", "accept"], "name": "Ji-woo Lee", "reason": "Too dear"},
+        {"decision": ["accept", "accept"], "name": "Ji-woo Lee"},
+        {"decision": ["refuse", "refuse"]},
+        {"decision": ["accept", ""], "name": "Ji-woo Lee"},
+        {"decision": "maybe", "name": "Ji-woo Lee"},
+        {"decision": "ACCEPT", "name": "Ji-woo Lee"},
+        {"decision": "accept,refuse", "name": "Ji-woo Lee"},
+        {"decision": "", "name": "Ji-woo Lee"},
+        {"name": "Ji-woo Lee", "reason": "Too dear"},
+    ],
+    ids=[
+        "accept-then-refuse",
+        "refuse-then-accept",
+        "accept-twice",
+        "refuse-twice",
+        "accept-and-empty",
+        "unknown",
+        "upper-case",
+        "both-in-one",
+        "empty",
+        "missing",
+    ],
+)
+def test_a_post_without_exactly_one_answer_is_refused_and_changes_nothing(client, quoted, body):
+    case, quotation = quoted
+    Case.objects.filter(pk=case.pk).update(customer_language="en")
+    events = case.events.count()
+
+    response = client.post(decision_path(quotation), body)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your answer: Choose one answer: accept the quotation or refuse it." in html
+    assert "data-decided" not in html
+    quotation.refresh_from_db()
+    case.refresh_from_db()
+    assert (quotation.status, quotation.decided_at, quotation.decision_name) == ("sent", None, "")
+    assert (case.state, case.events.count()) == ("quotation", events)
+    # The page still takes a clear answer afterwards.
+    accepted = client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    assert 'data-decided="accepted"' in accepted.content.decode()

@@ -1,12 +1,15 @@
 """The quotation PDF: in the customer's language, with the store's details, the lines and the
 totals; for staff from the case page and for the customer from the decision link."""
 
+import datetime
 import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
+from aftersales.models import Quotation, QuotationStatus
 from project.stores.models import Store
 from tests.aftersales.factories import decision_path
 from workflows.models import Case
@@ -97,3 +100,50 @@ def test_staff_download_the_pdf_and_other_stores_do_not(login_client, quoted, st
 
     assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
     assert other.get(f"/admin/cases/{case.pk}/quotations/{quotation.pk}/pdf/").status_code == 404
+
+
+def past_validity(case, quotation):
+    yesterday = timezone.now().astimezone(case.store.zoneinfo).date() - datetime.timedelta(days=1)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=yesterday)
+
+
+def test_past_its_validity_the_customer_gets_the_expired_page_not_the_pdf(client, quoted):
+    case, quotation = quoted
+    past_validity(case, quotation)  # the periodic task has not run yet
+
+    response = client.get(decision_path(quotation) + "pdf/")
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    html = response.content.decode()
+    assert 'data-decision-refused="expired"' in html and "이 견적서의 유효 기간은" in html
+    assert "data-pdf" not in html
+    quotation.refresh_from_db()
+    assert quotation.status == QuotationStatus.EXPIRED
+    again = client.get(decision_path(quotation) + "pdf/")  # now marked: the same answer
+    assert again.status_code == 410 and 'data-decision-refused="expired"' in again.text
+
+
+def test_an_answered_quotation_keeps_its_pdf_after_its_validity(client, quoted):
+    case, quotation = quoted
+    client.post(decision_path(quotation), {"decision": "accept", "name": "Ji-woo Lee"})
+    past_validity(case, quotation)
+
+    response = client.get(decision_path(quotation) + "pdf/")
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_staff_still_download_an_expired_quotation_for_the_record(login_client, quoted, staff):
+    """Staff keep every version for the record; the PDF prints the date it was valid until."""
+    from workflows.tasks import fire_automatic_transitions
+
+    case, quotation = quoted
+    past_validity(case, quotation)
+    fire_automatic_transitions.call_local()
+
+    response = login_client(staff).get(f"/admin/cases/{case.pk}/quotations/{quotation.pk}/pdf/")
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "유효 기간:" in text_of(response.content)

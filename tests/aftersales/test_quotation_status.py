@@ -100,3 +100,52 @@ def test_someone_outside_the_store_cannot_quote(care_file, store, staff, service
     with pytest.raises(InvalidInput):
         quotation_create(case=case, actor=outsider, lines=[{"service": service}])
     assert not Quotation.objects.filter(case=case).exists()
+
+
+# --- Expiring one quotation when its link is used -------------------------------------------------
+
+
+def test_a_sent_quotation_past_its_validity_is_expired_once(draft, staff):
+    from aftersales.services import quotation_expire, quotation_send
+
+    sent = quotation_send(quotation=draft, actor=staff)
+    Quotation.objects.filter(pk=sent.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    stale = Quotation.objects.get(pk=sent.pk)  # as a second request read it
+
+    marked = quotation_expire(quotation=Quotation.objects.get(pk=sent.pk))
+
+    assert marked is not None and marked.status == QuotationStatus.EXPIRED
+    assert quotation_expire(quotation=stale) is None  # the second caller changes nothing
+    assert quotations_expire() == []
+    assert Quotation.objects.get(pk=sent.pk).status == QuotationStatus.EXPIRED
+
+
+def test_a_quotation_still_valid_or_not_sent_is_not_expired(draft, staff):
+    from aftersales.services import quotation_expire, quotation_send
+
+    assert quotation_expire(quotation=draft) is None
+    sent = quotation_send(quotation=draft, actor=staff)
+    today = timezone.now().astimezone(sent.case.store.zoneinfo).date()
+    Quotation.objects.filter(pk=sent.pk).update(valid_until=today)
+
+    assert quotation_expire(quotation=Quotation.objects.get(pk=sent.pk)) is None
+    assert Quotation.objects.get(pk=sent.pk).status == QuotationStatus.SENT
+
+
+def test_a_decision_recorded_meanwhile_stands_against_a_late_expiry(quoted):
+    """The request read the quotation while sent; the customer's acceptance was saved before
+    it locked the row: the acceptance stands."""
+    from aftersales.services import quotation_decide, quotation_expire
+    from project.accounts.system_users import public_web_user
+
+    case, quotation = quoted
+    stale = Quotation.objects.get(pk=quotation.pk)
+    quotation_decide(quotation=quotation, accept=True, name="Ji-woo Lee", actor=public_web_user())
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    Quotation.objects.filter(pk=quotation.pk).update(valid_until=past)
+    stale.valid_until = past  # what the request read: sent, and past its validity
+
+    assert quotation_expire(quotation=stale) is None
+    assert Quotation.objects.get(pk=quotation.pk).status == QuotationStatus.ACCEPTED

@@ -149,3 +149,54 @@ def test_an_accepted_light_intervention_is_invoiced_from_the_case_page(login_cli
     assert f"Invoice {invoice.reference} issued: 60000 KRW." in text_of(issued)
     assert f"Invoiced: {invoice.reference}." in text_of(issued)
     assert "Invoice the light intervention" not in text_of(issued)
+
+
+@pytest.fixture
+def sent(case, staff):
+    from aftersales.services import lines_from_case_data, quotation_send
+
+    drafted = quotation_create(case=case, actor=staff, lines=lines_from_case_data(case))
+    return quotation_send(quotation=drafted, actor=staff)
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [["accept", "refuse"], ["refuse", "accept"], ["accept", "accept"], ["perhaps"], []],
+    ids=["accept-then-refuse", "refuse-then-accept", "accept-twice", "unknown", "missing"],
+)
+def test_a_counter_decision_without_exactly_one_answer_is_refused(
+    login_client, staff, case, sent, decision
+):
+    events = case.events.count()
+
+    response = login_client(staff).post(
+        f"/admin/cases/{case.pk}/quotations/{sent.pk}/decision/",
+        {"decision-decision": decision, "decision-name": "Ji-woo Lee"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose one: the customer accepts or refuses." in text_of(response)
+    sent.refresh_from_db()
+    case.refresh_from_db()
+    assert (sent.status, case.state, case.events.count()) == ("sent", "quotation", events)
+
+
+def test_someone_who_may_not_act_on_the_case_records_no_counter_decision(login_client, case, sent):
+    def post(user):
+        return login_client(user).post(
+            f"/admin/cases/{case.pk}/quotations/{sent.pk}/decision/",
+            {"decision-decision": "accept", "decision-name": "Ji-woo Lee"},
+        )
+
+    auditor = post(UserFactory(role=Role.AUDITOR))
+    other_store = post(UserFactory(role=Role.STORE_STAFF, stores=[StoreFactory()]))
+
+    assert auditor.status_code == 200
+    assert messages_of(auditor) == [
+        f"You can look at {case.reference} but not quote it: that needs a role that works on "
+        "cases and membership of Seoul Cheongdam."
+    ]
+    assert other_store.status_code == 404  # another store's case is not even shown
+    sent.refresh_from_db()
+    case.refresh_from_db()
+    assert (sent.status, case.state) == ("sent", "quotation")

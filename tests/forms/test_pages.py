@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from forms.abuse import HONEYPOT_FIELD
 from forms.choices import FieldType
-from forms.models import FormField, FormSubmission, PendingUpload, SubmissionFile
+from forms.models import FormField, FormPage, FormSubmission, PendingUpload, SubmissionFile
 from forms.services import form_publish
 from forms.submissions import fill_placeholders
 from tests.factories import UserFactory
@@ -408,7 +408,7 @@ def test_a_confirmation_is_mailed_once_the_submission_is_committed(
 ):
     contact_page.send_confirmation = True
     contact_page.confirmation_subject = "Got it ({reference})"
-    contact_page.confirmation_body = "Hello {name}, see {reference}."
+    contact_page.confirmation_body = "Hello, we received “{form}” on {page}: see {reference}."
     contact_page.save_revision().publish()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -418,7 +418,9 @@ def test_a_confirmation_is_mailed_once_the_submission_is_committed(
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
     assert message.subject == f"Got it ({submission.reference})"
-    assert message.body == f"Hello Ada Lovelace, see {submission.reference}."
+    assert (
+        message.body == f"Hello, we received “Contact” on Contact us: see {submission.reference}."
+    )
 
 
 def test_placeholders_are_only_known_names_never_python_formatting():
@@ -449,10 +451,171 @@ def test_a_confirmation_needs_an_email_field_and_known_placeholders(contact_page
 
     no_email = published_form([{"label": "Name", "field_type": FieldType.SINGLE_LINE}])
     contact_page.form = no_email
-    contact_page.confirmation_body = "Hello {name}"
+    contact_page.confirmation_body = "Hello, see {reference}"
     with pytest.raises(ValidationError) as refused:
         contact_page.full_clean()
     assert "no e-mail field" in str(refused.value.message_dict["send_confirmation"])
+
+
+# --- Confirmations carry no visitor text and are limited ------------------------------------------
+
+
+@pytest.fixture
+def confirming_page(contact_page):
+    contact_page.send_confirmation = True
+    contact_page.save_revision().publish()
+    return contact_page
+
+
+def test_the_confirmation_carries_nothing_the_visitor_wrote(
+    client, confirming_page, django_capture_on_commit_callbacks
+):
+    """Anyone can type someone else's address: the e-mail must not carry their words to it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            confirming_page.url,
+            contact_answers(
+                name="You won! Claim it at http://prize.example",
+                message="<a href='http://prize.example'>Click</a>",
+                email="victim@example.com",
+            ),
+        )
+
+    submission = FormSubmission.objects.get()
+    [message] = mail.outbox
+    assert message.to == ["victim@example.com"]
+    assert message.subject == f"We received your message ({submission.reference})"
+    assert message.body == (
+        "Hello,\n\nThank you for writing to us. We received your message; its reference is "
+        f"{submission.reference}. Please mention it if you contact us about this.\n\nAtelier"
+    )
+    assert "prize" not in message.body + message.subject
+
+
+def test_a_name_placeholder_left_in_a_published_text_is_dropped_and_refused_on_editing(
+    client, confirming_page, django_capture_on_commit_callbacks
+):
+    # Published before {name} was retired (editing now refuses it, see below).
+    FormPage.objects.filter(pk=confirming_page.pk).update(
+        confirmation_subject="For {name}: {reference}",
+        confirmation_body="Hello {name}, see {reference}.",
+    )
+    confirming_page.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirming_page.url, contact_answers(name="Visit prize.example"))
+
+    reference = FormSubmission.objects.get().reference
+    [message] = mail.outbox
+    assert (message.subject, message.body) == (f"For: {reference}", f"Hello, see {reference}.")
+    with pytest.raises(ValidationError) as refused:
+        confirming_page.full_clean()
+    assert "{name} is no longer available" in str(refused.value.message_dict["confirmation_body"])
+
+
+def post_from(client, page, address: str, email: str, capture):
+    with capture(execute=True):
+        return client.post(
+            page.url, contact_answers(email=email), HTTP_X_FORWARDED_FOR=address, follow=True
+        )
+
+
+def test_confirmations_to_one_address_are_limited_per_hour(
+    client, confirming_page, settings, django_capture_on_commit_callbacks
+):
+    settings.FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY = 2
+    settings.FORMS_TRUSTED_PROXY_COUNT = 1
+    capture = django_capture_on_commit_callbacks
+
+    responses = [
+        post_from(client, confirming_page, f"203.0.113.{n}", email, capture)
+        for n, email in enumerate(
+            ["ada@example.com", "ADA@example.com", "ada+again@example.com", "bob@example.com"]
+        )
+    ]
+
+    assert [m.to for m in mail.outbox] == [
+        ["ada@example.com"],
+        ["ADA@example.com"],
+        ["bob@example.com"],
+    ]
+    assert FormSubmission.objects.count() == 4  # every submission is kept
+    for response, submission in zip(responses, FormSubmission.objects.order_by("pk"), strict=True):
+        assert response.status_code == 200 and submission.reference in response.text
+
+
+def test_confirmations_for_one_visitor_address_are_limited_per_hour(
+    client, confirming_page, settings, django_capture_on_commit_callbacks
+):
+    settings.FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY = 2
+    settings.FORMS_TRUSTED_PROXY_COUNT = 1
+    capture = django_capture_on_commit_callbacks
+
+    for n in range(3):
+        thanked = post_from(client, confirming_page, "203.0.113.5", f"v{n}@example.com", capture)
+        assert thanked.redirect_chain == [(f"{confirming_page.url}?sent", 302)]
+    post_from(client, confirming_page, "2001:db8:1:2::5", "w0@example.com", capture)
+    post_from(client, confirming_page, "2001:db8:1:2::6", "w1@example.com", capture)  # same /64
+    post_from(client, confirming_page, "2001:db8:1:2::7", "w2@example.com", capture)
+
+    assert [m.to[0] for m in mail.outbox] == [
+        "v0@example.com",
+        "v1@example.com",
+        "w0@example.com",
+        "w1@example.com",
+    ]
+    assert FormSubmission.objects.count() == 6
+
+
+def test_confirmations_of_one_form_page_are_limited_per_hour(
+    client, confirming_page, settings, django_capture_on_commit_callbacks
+):
+    settings.FORMS_CONFIRMATIONS_PER_FORM_HOURLY = 2
+    settings.FORMS_TRUSTED_PROXY_COUNT = 1
+    capture = django_capture_on_commit_callbacks
+    other_page = form_page(
+        published_form(CONTACT_FIELDS, name="Other"), slug="other", send_confirmation=True
+    )
+
+    for n in range(3):
+        post_from(client, confirming_page, f"198.51.100.{n}", f"v{n}@example.com", capture)
+    post_from(client, other_page, "198.51.100.9", "v9@example.com", capture)
+
+    assert [m.to[0] for m in mail.outbox] == ["v0@example.com", "v1@example.com", "v9@example.com"]
+    assert FormSubmission.objects.count() == 4
+
+
+def test_the_confirmation_limits_start_again_each_hour(rf, settings):
+    from forms.abuse import confirmation_throttled
+
+    settings.FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY = 1
+    request = rf.post("/contact/")
+    hour = 1_800_000_000 - 1_800_000_000 % 3600
+
+    def throttled(at):
+        return confirmation_throttled(
+            request, form_key="page-1", recipient="ada@example.com", now=at
+        )
+
+    assert (throttled(hour), throttled(hour + 3599), throttled(hour + 3600)) == (
+        "",
+        "recipient",
+        "",
+    )
+
+
+def test_a_limit_of_zero_switches_it_off(rf, settings):
+    from forms.abuse import confirmation_throttled
+
+    settings.FORMS_CONFIRMATIONS_PER_RECIPIENT_HOURLY = 0
+    settings.FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY = 0
+    settings.FORMS_CONFIRMATIONS_PER_FORM_HOURLY = 0
+    request = rf.post("/contact/")
+
+    assert {
+        confirmation_throttled(request, form_key="page-1", recipient="ada@example.com")
+        for _ in range(20)
+    } == {""}
 
 
 def test_the_demo_feedback_page_takes_two_steps(client):

@@ -123,7 +123,7 @@ def test_the_confirmation_carries_the_case_reference(
 ):
     page.send_confirmation = True
     page.confirmation_subject = "Repair {reference}"
-    page.confirmation_body = "Dear {name}, your request is {reference}."
+    page.confirmation_body = "Dear customer, your request is {reference}."
     page.save_revision().publish()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +133,7 @@ def test_the_confirmation_carries_the_case_reference(
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
     assert message.subject == f"Repair {case.reference}"
-    assert message.body == f"Dear Ada Lovelace, your request is {case.reference}."
+    assert message.body == f"Dear customer, your request is {case.reference}."
 
 
 def test_a_page_for_an_inactive_process_takes_nothing(client, page, process):
@@ -218,7 +218,7 @@ def test_an_editor_adds_the_page_in_the_admin_without_choosing_a_form(login_clie
             "submit_label": "Send",
             "thank_you_text": empty,
             "confirmation_subject": "Repair {reference}",
-            "confirmation_body": "Hello {name}",
+            "confirmation_body": "Hello, see {reference}",
             "action-publish": "action-publish",
         },
     )
