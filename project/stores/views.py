@@ -1,24 +1,30 @@
 from django.http import Http404
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
 
 from project.stores.scoping import scope_to_user_stores
 
 
-class StoreScopedViewMixin:
-    """Admin views of store-owned models: lists show only the user's stores, and any other
-    store's object answers 404 (not 403, so its existence is not disclosed)."""
+class StoreScopedObjectMixin:
+    """Admin views of one store-owned object: another store's object answers 404 (not 403, so
+    its existence is not disclosed)."""
 
-    def get_base_queryset(self):
-        return scope_to_user_stores(super().get_base_queryset(), self.request.user)
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
         visible = scope_to_user_stores(
             self.model._default_manager.filter(pk=obj.pk), self.request.user
         )
         if not visible.exists():
             raise Http404
         return obj
+
+
+class StoreScopedViewMixin(StoreScopedObjectMixin):
+    """Admin views of store-owned models: lists show only the user's stores, and any other
+    store's object answers 404."""
+
+    def get_base_queryset(self):
+        return scope_to_user_stores(super().get_base_queryset(), self.request.user)
 
 
 class ScopedIndexView(StoreScopedViewMixin, generic.IndexView):
@@ -34,4 +40,18 @@ class ScopedDeleteView(StoreScopedViewMixin, generic.DeleteView):
 
 
 class ScopedInspectView(StoreScopedViewMixin, generic.InspectView):
+    pass
+
+
+# History and usage list log entries and references, and copy builds a new store: only the
+# store they are about is scoped.
+class ScopedHistoryView(StoreScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedUsageView(StoreScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class ScopedCopyView(StoreScopedObjectMixin, generic.CopyView):
     pass

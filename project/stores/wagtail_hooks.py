@@ -23,6 +23,9 @@ class StoreViewSet(ModelViewSet):
     edit_view_class = views.ScopedEditView
     delete_view_class = views.ScopedDeleteView
     inspect_view_class = views.ScopedInspectView
+    history_view_class = views.ScopedHistoryView
+    usage_view_class = views.ScopedUsageView
+    copy_view_class = views.ScopedCopyView
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
