@@ -10,6 +10,7 @@ it, so what a request changes is gone before the next one.
 
 from __future__ import annotations
 
+import datetime
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from aftersales.services import decision_token, quotation_create, quotation_deci
 from forms.choices import FieldType, FormPurpose
 from forms.models import FormDefinition, FormPage, FormSubmission, FormVersion, SubmissionFile
 from project.accounts.roles import Role
-from project.stores.models import Store
+from project.stores.models import ExchangeRate, Store
 from tests.aftersales.factories import (
     DIAGNOSIS,
     move,
@@ -197,6 +198,7 @@ class World:
     draft_form: FormDefinition  # never published
     public_form: FormDefinition
     spare_part: SparePart
+    exchange_rate: ExchangeRate
     service: ServiceItem
     form_page: FormPage
     private_page: FormPage  # behind a password
@@ -275,6 +277,12 @@ def build_world() -> World:
     service = _service("SRV-COMPLETE", light=False, amount="450000")
     light = _service("SRV-BATTERY", light=True, amount="30000")
     spare_part = SparePart.objects.create(part_number="PT-0001", description="Crown")
+    exchange_rate = ExchangeRate.objects.create(
+        currency="GBP",
+        store_currency="KRW",
+        rate=Decimal("1770"),
+        valid_from=datetime.date(2026, 1, 1),
+    )
     spare_part.prices.create(currency="KRW", amount=Decimal("12000"))
     spare_part.save()
 
@@ -361,6 +369,7 @@ def build_world() -> World:
         draft_form=draft_form,
         public_form=public_form,
         spare_part=spare_part,
+        exchange_rate=exchange_rate,
         service=service,
         form_page=form_page,
         private_page=private_page,

@@ -388,6 +388,27 @@ ENTRIES = [
       "any    : login    ok       ok       denied   denied   denied   denied   denied   denied"),
     E("service_items:copy", to("service_items:copy", first("service")),
       "any    : login    ok       ok       denied   denied   denied   denied   denied   denied"),
+    # --- Settings > Exchange rates: administrators keep them; roles that judge amounts look ------
+    #           anon     admin    designer staff    approver area     trainer  newhire  auditor
+    E("exchange_rates:index", to("exchange_rates:index"),
+      "any    : login    ok       ok       denied   ok       ok       denied   denied   ok"),
+    E("exchange_rates:index_results", to("exchange_rates:index_results"),
+      "any    : login    ok       ok       denied   ok       ok       denied   denied   ok"),
+    E("exchange_rates:add", to("exchange_rates:add"),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:edit", to("exchange_rates:edit", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:delete", to("exchange_rates:delete", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:history", to("exchange_rates:history", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:history_results",
+      to("exchange_rates:history_results", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:usage", to("exchange_rates:usage", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("exchange_rates:copy", to("exchange_rates:copy", first("exchange_rate")),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
     # ===== Wagtail's own URLs: one row per group, requesting one representative URL ===============
     #           anon     admin    designer staff    approver area     trainer  newhire  auditor
     E("wagtailadmin_home", to("wagtailadmin_home"),
