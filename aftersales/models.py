@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -22,6 +24,12 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from aftersales.choices import LineKind, QuotationStatus
+from project.core.limits import (
+    LINE_CODE_MAX_LENGTH,
+    LINE_DESCRIPTION_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    REFUSAL_REASON_MAX_LENGTH,
+)
 from project.core.money import currency_decimals, round_money
 from project.stores.choices import Currency
 from project.stores.scoping import StoreScopedQuerySet
@@ -206,8 +214,15 @@ class Quotation(ConcurrentTransitionMixin, models.Model):
     decision_nonce = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The customer's decision (the decision page and the counter record it).
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_name = models.CharField(_("name typed as signature"), max_length=200, blank=True)
-    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+    decision_name = models.CharField(
+        _("name typed as signature"), max_length=PERSON_NAME_MAX_LENGTH, blank=True
+    )
+    refusal_reason = models.TextField(
+        _("reason for refusing"),
+        blank=True,
+        max_length=REFUSAL_REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REFUSAL_REASON_MAX_LENGTH)],
+    )
 
     store_field = "case__store"
     objects = StoreScopedQuerySet.as_manager()
@@ -223,6 +238,11 @@ class Quotation(ConcurrentTransitionMixin, models.Model):
                 fields=["decision_nonce"],
                 condition=~models.Q(decision_nonce=""),
                 name="workflows_quotation_nonce",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("refusal_reason"), REFUSAL_REASON_MAX_LENGTH),
+                name="workflows_quotation_reason_length",
+                violation_error_message=_("The reason for refusing is too long."),
             ),
         ]
 
@@ -252,7 +272,7 @@ class Quotation(ConcurrentTransitionMixin, models.Model):
     def accept(self, *, at, name: str) -> None:
         """Accepted by the customer, who typed ``name`` as a signature."""
         self.decided_at = at
-        self.decision_name = name[:200]
+        self.decision_name = name[:PERSON_NAME_MAX_LENGTH]
         self.refusal_reason = ""
 
     @transition(status, source=QuotationStatus.SENT, target=QuotationStatus.REFUSED)
@@ -285,8 +305,8 @@ class QuotationLine(models.Model):
     service_item = models.ForeignKey(
         ServiceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    code = models.CharField(_("code"), max_length=40, blank=True)
-    description = models.CharField(_("description"), max_length=255)
+    code = models.CharField(_("code"), max_length=LINE_CODE_MAX_LENGTH, blank=True)
+    description = models.CharField(_("description"), max_length=LINE_DESCRIPTION_MAX_LENGTH)
     quantity = models.DecimalField(
         _("quantity"),
         max_digits=10,
@@ -369,8 +389,8 @@ class Invoice(models.Model):
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
-    code = models.CharField(_("code"), max_length=40, blank=True)
-    description = models.CharField(_("description"), max_length=255)
+    code = models.CharField(_("code"), max_length=LINE_CODE_MAX_LENGTH, blank=True)
+    description = models.CharField(_("description"), max_length=LINE_DESCRIPTION_MAX_LENGTH)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), max_digits=MONEY_DIGITS, decimal_places=2)
     discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2)

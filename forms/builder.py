@@ -58,6 +58,7 @@ from forms.fields import (
     UniqueMultipleChoiceField,
     checklist_slots,
     decimal_or_none,
+    text_max_length,
 )
 from forms.rules import parse_rule
 from forms.schema_form import SchemaForm, answers_for_rules, browser_kind
@@ -72,6 +73,7 @@ from forms.validators import (
     date_limits,
 )
 from forms.widgets import FileInput, MultipleFileInput, PhotoChecklistWidget, SignatureWidget
+from project.core.limits import EMAIL_MAX_LENGTH, TEXT_ANSWER_MAX_LENGTH
 from project.core.patterns import PatternValidator
 from project.stores.choices import Currency
 
@@ -173,11 +175,13 @@ class FormBuilder:
     # -- helpers for the create methods ---------------------------------------------------------
 
     @staticmethod
-    def text_validators(spec: Mapping, default_max_length: int | None) -> list:
+    def text_validators(
+        spec: Mapping, default_max_length: int, ceiling: int = TEXT_ANSWER_MAX_LENGTH
+    ) -> list:
         """Length and pattern validators with messages a customer understands."""
         validators = []
-        min_length, max_length = spec.get("min_length"), spec.get("max_length")
-        max_length = max_length or default_max_length
+        min_length = spec.get("min_length")
+        max_length = text_max_length(spec, default_max_length, ceiling)
         if min_length:
             validators.append(
                 MinLengthValidator(
@@ -213,7 +217,9 @@ class FormBuilder:
         return validators
 
     @staticmethod
-    def text_widget_attrs(spec: Mapping, default_max_length: int | None) -> dict[str, Any]:
+    def text_widget_attrs(
+        spec: Mapping, default_max_length: int, ceiling: int = TEXT_ANSWER_MAX_LENGTH
+    ) -> dict[str, Any]:
         """The input's attributes. The designer's pattern is deliberately not among them: an
         HTML ``pattern`` attribute runs in the browser's backtracking engine (V8's irregexp),
         where ``([A-Z0-9]+[ -]?)+`` freezes the visitor's tab while typing, and its syntax
@@ -224,8 +230,7 @@ class FormBuilder:
             attrs["placeholder"] = spec["placeholder"]
         if spec.get("min_length"):
             attrs["minlength"] = spec["min_length"]
-        if spec.get("max_length") or default_max_length:
-            attrs["maxlength"] = spec.get("max_length") or default_max_length
+        attrs["maxlength"] = text_max_length(spec, default_max_length, ceiling)
         return attrs
 
     @staticmethod
@@ -280,8 +285,10 @@ class FormBuilder:
 
     def create_email_field(self, spec, options):
         return django.forms.EmailField(
-            validators=self.text_validators(spec, 254),
-            widget=django.forms.EmailInput(attrs=self.text_widget_attrs(spec, 254)),
+            validators=self.text_validators(spec, EMAIL_MAX_LENGTH, EMAIL_MAX_LENGTH),
+            widget=django.forms.EmailInput(
+                attrs=self.text_widget_attrs(spec, EMAIL_MAX_LENGTH, EMAIL_MAX_LENGTH)
+            ),
             error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
             max_length=None,
             **options,

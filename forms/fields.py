@@ -41,16 +41,33 @@ from forms.widgets import (
     PhotoChecklistWidget,
     SignatureWidget,
 )
+from project.core.limits import (
+    LINE_CODE_MAX_LENGTH,
+    LINE_DESCRIPTION_MAX_LENGTH,
+    SINGLE_LINE_ANSWER_MAX_LENGTH,
+    TEXT_ANSWER_MAX_LENGTH,
+)
 from project.core.money import currency_decimals
 from project.stores.choices import Currency
 
 # The most files one file field (``max_length``) may take.
 MAX_FILES_PER_FIELD = 20
-SINGLE_LINE_MAX_LENGTH = 255
-MULTI_LINE_MAX_LENGTH = 10_000
+# A text answer's length when the designer set none (see ``project.core.limits``).
+SINGLE_LINE_MAX_LENGTH = SINGLE_LINE_ANSWER_MAX_LENGTH
+MULTI_LINE_MAX_LENGTH = TEXT_ANSWER_MAX_LENGTH
 # Enough for any real amount; it also keeps "1e999999" from becoming a million-digit string.
 MAX_DIGITS = 18
 PHONE_MAX_LENGTH = 40
+
+
+def text_max_length(
+    spec: Mapping, default_max_length: int, ceiling: int = TEXT_ANSWER_MAX_LENGTH
+) -> int:
+    """The most characters a text answer of ``spec`` may have: the designer's maximum, else
+    ``default_max_length``, and never more than ``ceiling`` (``TEXT_ANSWER_MAX_LENGTH``, or a
+    type's own limit such as an e-mail address's), whatever a version published before these
+    limits says. The builder's validators and the JSON Schema both use it."""
+    return min(spec.get("max_length") or default_max_length, ceiling)
 
 
 class PhoneNumberField(django.forms.CharField):
@@ -412,8 +429,8 @@ class SignatureField(django.forms.Field):
 
 
 LINE_ITEMS_MAX_ROWS = 200
-LINE_ITEM_CODE_MAX_LENGTH = 64
-LINE_ITEM_DESCRIPTION_MAX_LENGTH = 500
+LINE_ITEM_CODE_MAX_LENGTH = LINE_CODE_MAX_LENGTH
+LINE_ITEM_DESCRIPTION_MAX_LENGTH = LINE_DESCRIPTION_MAX_LENGTH
 QUANTITY_MAX_DECIMALS = 6
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 

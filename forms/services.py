@@ -14,6 +14,7 @@ from forms.builder import FormBuilder, UnsupportedFieldType
 from forms.models import FormDefinition, FormField, FormVersion, rule_error_text
 from forms.rules import RuleError, parse_rule
 from forms.schema_form import known_rule_names
+from project.core.limits import text_length_problems
 
 
 class FormDefinitionInvalid(ValidationError):
@@ -137,6 +138,8 @@ def form_validate_for_publish(
 
     if not any(field.takes_input for field in fields):
         errors.append("Add at least one input field before publishing.")
+    for messages in text_length_problems(form).values():
+        errors.extend(messages)
 
     seen: dict[str, FormField] = {}
     earlier: list[dict] = []
@@ -158,6 +161,8 @@ def form_validate_for_publish(
             )
 
         for messages in field.get_problems().values():
+            errors.extend(f"“{label}”: {message}" for message in messages)
+        for messages in text_length_problems(field).values():
             errors.extend(f"“{label}”: {message}" for message in messages)
 
         if field.condition.strip():

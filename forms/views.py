@@ -2,6 +2,7 @@
 and the submissions of the public form pages (list, export, one submission, its files); and the
 read-only JSON Schema of a form's live version for headless clients."""
 
+import django.forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote
@@ -163,6 +164,20 @@ def submission_fields(form) -> list[tuple[str, str]]:
     return list(fields.items())
 
 
+class SubmissionFormParameter(django.forms.Form):
+    """The ``?form=`` of the submissions list: the id of a form, or nothing."""
+
+    form = django.forms.ModelChoiceField(queryset=FormDefinition.objects.all(), required=False)
+
+
+def selected_form(request) -> FormDefinition | None:
+    """The form the submissions list is narrowed to; None when none (or no such form) is given."""
+    if request is None:
+        return None
+    parameter = SubmissionFormParameter(request.GET)
+    return parameter.cleaned_data["form"] if parameter.is_valid() else None
+
+
 def file_download_url(submission: FormSubmission, reference: dict, *, absolute=False) -> str:
     url = reverse("form_submissions:file", args=[submission.pk, reference["file"]])
     if absolute:
@@ -174,18 +189,13 @@ class FormSubmissionIndexView(generic.IndexView):
     """Submissions, filtered by form, version, page and date. With one form chosen, its answers
     get a column each (the export has every field of every version of the form)."""
 
+    results_template_name = "atelier/index_results.html"  # says which filters were refused
     # Answers shown as columns in the list (the export has them all).
     listed_answers = 3
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.selected_form = None
-        try:
-            form_pk = int(request.GET.get("form") or 0)
-        except ValueError:
-            form_pk = 0
-        if form_pk:
-            self.selected_form = FormDefinition.objects.filter(pk=form_pk).first()
+        self.selected_form = selected_form(request)
         self.answer_fields = submission_fields(self.selected_form) if self.selected_form else []
         self.list_export = [
             "reference",

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from forms import views
 from forms.models import FormDefinition, FormSubmission, FormVersion
+from project.core.parameters import DayRangeFilter
 
 
 class FormDefinitionViewSet(ModelViewSet):
@@ -57,9 +58,9 @@ class FormDefinitionViewSet(ModelViewSet):
 def _form_versions(request):
     """The chosen form's versions (all versions while no form is chosen)."""
     versions = FormVersion.objects.select_related("form").order_by("form__name", "-number")
-    form_pk = request.GET.get("form") if request is not None else None
-    if form_pk and str(form_pk).isdigit():
-        versions = versions.filter(form_id=form_pk)
+    form = views.selected_form(request)
+    if form is not None:
+        versions = versions.filter(form=form)
     return versions
 
 
@@ -75,9 +76,7 @@ class FormSubmissionFilterSet(WagtailFilterSet):
     )
     form_version = django_filters.ModelChoiceFilter(label=_("Version"), queryset=_form_versions)
     page = django_filters.ModelChoiceFilter(label=_("Page"), queryset=_submission_pages)
-    submitted_at = django_filters.DateFromToRangeFilter(
-        label=_("Submitted"), widget=DateRangePickerWidget
-    )
+    submitted_at = DayRangeFilter(label=_("Submitted"), widget=DateRangePickerWidget)
 
     class Meta:
         model = FormSubmission

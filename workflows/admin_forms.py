@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from forms.builder import build_form
 from forms.models import FormVersion
+from project.core.limits import (
+    COMMENT_MAX_LENGTH,
+    CUSTOMER_PHONE_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    too_long,
+)
 from project.stores.models import Store
 from workflows.definition import TransitionDef
 from workflows.display import user_name
@@ -53,6 +60,8 @@ class NoteForm(django.forms.Form):
         label=gettext_lazy("Internal note"),
         widget=django.forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Internal note")),
         help_text=gettext_lazy("Seen by staff only; your name and the time are recorded."),
     )
 
@@ -90,7 +99,10 @@ class TransitionForm(django.forms.Form):
     (so a case that moved on meanwhile is reported instead of acted on)."""
 
     comment = django.forms.CharField(
-        label=gettext_lazy("Comment"), widget=django.forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Comment"),
+        widget=django.forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Comment")),
     )
     expected_state = django.forms.CharField(widget=django.forms.HiddenInput, required=False)
 
@@ -104,12 +116,23 @@ class OpenCaseForm(django.forms.Form):
         label=gettext_lazy("Store"), queryset=Store.objects.none()
     )
     customer_name = django.forms.CharField(
-        label=gettext_lazy("Customer name"), max_length=200, required=False
+        label=gettext_lazy("Customer name"),
+        max_length=PERSON_NAME_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Customer name")),
+        required=False,
     )
     customer_phone = django.forms.CharField(
-        label=gettext_lazy("Customer phone"), max_length=32, required=False
+        label=gettext_lazy("Customer phone"),
+        max_length=CUSTOMER_PHONE_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Customer phone")),
+        required=False,
     )
-    customer_email = django.forms.EmailField(label=gettext_lazy("Customer e-mail"), required=False)
+    customer_email = django.forms.EmailField(
+        label=gettext_lazy("Customer e-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Customer e-mail")),
+        required=False,
+    )
     customer_language = django.forms.ChoiceField(
         label=gettext_lazy("Customer's language"), required=False
     )
@@ -140,5 +163,7 @@ class BulkTransitionForm(django.forms.Form):
         label=gettext_lazy("Comment"),
         widget=django.forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Comment")),
         help_text=gettext_lazy("Recorded on every case; some transitions require one."),
     )

@@ -13,7 +13,10 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from forms.rules import RuleError, parse_rule
+from project.core.limits import SLA_HOURS_MAX, SLA_HOURS_MIN
 from workflows import hooks
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
 
@@ -198,6 +201,23 @@ class ProcessDefinition:
         codes = [state.code for state in self.states]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
             errors.append(f"State code “{code}” is used by more than one state.")
+
+        for state in self.states:
+            if state.sla_hours is not None and not (
+                SLA_HOURS_MIN <= state.sla_hours <= SLA_HOURS_MAX
+            ):
+                errors.append(
+                    gettext(
+                        "State “%(code)s” has an SLA target of %(hours)s business hours: give "
+                        "%(min)s to %(max)s, or none."
+                    )
+                    % {
+                        "code": state.code,
+                        "hours": state.sla_hours,
+                        "min": SLA_HOURS_MIN,
+                        "max": SLA_HOURS_MAX,
+                    }
+                )
 
         initial = [state.code for state in self.states if state.kind == StateKind.INITIAL]
         if not initial:

@@ -132,6 +132,15 @@ class _Loader:
         except ValueError:
             self.fail(where, f"“{value}” is not a date; write it as 2024-01-01")
 
+    def number(self, where: str, value: Any) -> Decimal:
+        """A TOML integer or float (``8``, ``0.5``) as the Decimal written."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(where, f"“{value}” is not a number; write it as 8 or 0.5")
+        number = Decimal(str(value))  # through text: 0.1 is the decimal written, not its binary
+        if not number.is_finite():
+            self.fail(where, f"“{value}” is not a number; write it as 8 or 0.5")
+        return number
+
     def check_keys(self, where: str, table: Any, allowed: set[str], required: set[str]) -> dict:
         if not isinstance(table, dict):
             self.fail(where, "expected a table of settings")
@@ -234,9 +243,10 @@ class _Loader:
             where = f"states[{position}]"
             self.check_keys(where, state_spec, _STATE_KEYS, {"code", "label", "kind"})
             state = ProcessState(process=process, sort_order=position, **state_spec)
+            where = f"{where} ({state_spec['code']})"
             if state.sla_hours is not None:
-                state.sla_hours = Decimal(str(state.sla_hours))
-            self.clean(f"{where} ({state_spec['code']})", state, exclude=["process"])
+                state.sla_hours = self.number(f"{where}.sla_hours", state.sla_hours)
+            self.clean(where, state, exclude=["process"])
             state.save()
         for position, transition_spec in enumerate(self.spec.get("transitions", [])):
             self.load_transition(f"transitions[{position}]", process, position, transition_spec)

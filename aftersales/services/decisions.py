@@ -17,6 +17,7 @@ from aftersales.choices import QuotationStatus
 from aftersales.models import Quotation
 from aftersales.permissions import check_may_quote
 from aftersales.triggers import QUOTATION_ACCEPTED, QUOTATION_REFUSED
+from project.core.limits import PERSON_NAME_MAX_LENGTH, REFUSAL_REASON_MAX_LENGTH, length_problem
 from workflows.errors import InvalidInput, TransitionRefused
 from workflows.services import case_fire_trigger
 
@@ -36,7 +37,7 @@ class DecisionRefused(InvalidInput):
     """The decision cannot be taken. ``reason``: invalid (a forged or unknown link), superseded
     (a newer version was sent), decided (already answered), not_sent, expired, no_decision (the
     process takes none), case_moved (the case is no longer waiting for it), name (acceptance
-    without a typed name)."""
+    without a typed name), too_long (a name or reason longer than a quotation keeps)."""
 
     def __init__(self, message: str, *, reason: str, field_errors: dict | None = None):
         super().__init__(message, field_errors=field_errors)
@@ -167,6 +168,13 @@ def quotation_decide(
     if accept and not name:
         message = gettext("Type your full name to accept.")
         raise DecisionRefused(message, reason="name", field_errors={"name": [message]})
+    for field, label, value, limit in (
+        ("name", gettext("name typed as signature"), name, PERSON_NAME_MAX_LENGTH),
+        ("reason", gettext("Reason for refusing"), reason, REFUSAL_REASON_MAX_LENGTH),
+    ):
+        overlong = length_problem(label, value, limit)
+        if overlong:
+            raise DecisionRefused(overlong, reason="too_long", field_errors={field: [overlong]})
     # Past its validity but not yet marked: marked now, in its own transaction, so that it stays
     # marked although the decision below is refused.
     quotation_expire(quotation=quotation)

@@ -29,6 +29,12 @@ from aftersales.permissions import check_may_quote
 from aftersales.pricing import LineAmounts, totals
 from aftersales.services.decisions import decision_url, quotation_expire
 from aftersales.triggers import QUOTATION_SENT
+from project.core.limits import (
+    LINE_CODE_MAX_LENGTH,
+    LINE_DESCRIPTION_MAX_LENGTH,
+    QUOTATION_VALIDITY_MAX_DAYS,
+    length_problem,
+)
 from project.core.money import currency_decimals, round_money
 from project.core.tasks import send_email
 from project.stores.choices import Currency
@@ -266,6 +272,12 @@ def _valid_until(case: Case, value) -> datetime.date | None:
             f"{case.store.name}.",
             field_errors={"valid_until": [f"Choose {today:%Y-%m-%d} or later."]},
         )
+    latest = today + datetime.timedelta(days=QUOTATION_VALIDITY_MAX_DAYS)
+    if value > latest:
+        message = gettext(
+            "A quotation stays valid for at most %(days)d days: choose %(latest)s or earlier."
+        ) % {"days": QUOTATION_VALIDITY_MAX_DAYS, "latest": latest.isoformat()}
+        raise InvalidInput(message, field_errors={"valid_until": [message]})
     return value
 
 
@@ -335,6 +347,14 @@ def _prepare_line(case, line, currency, position, problems) -> QuotationLine | N
     elif line.get("unit_price") in (None, "") and entry is None and description:
         problems.append("unit_price is missing.")
 
+    code = part.part_number if part else service.code if service else str(line.get("code") or "")
+    for name, value, limit in (
+        ("code", code, LINE_CODE_MAX_LENGTH),
+        ("description", description, LINE_DESCRIPTION_MAX_LENGTH),
+    ):
+        problem = length_problem(name, value, limit)
+        if problem:
+            problems.append(problem)
     if quantity is not None and quantity <= 0:
         problems.append("quantity must be more than 0.")
     for name, value in (("quantity", quantity), ("unit_price", unit_price)):
@@ -369,8 +389,8 @@ def _prepare_line(case, line, currency, position, problems) -> QuotationLine | N
         kind=LineKind.PART if part else LineKind.SERVICE if service else LineKind.OTHER,
         spare_part=part,
         service_item=service,
-        code=(part.part_number if part else service.code if service else line.get("code", ""))[:40],
-        description=description[:255],
+        code=code,
+        description=description,
         quantity=quantity,
         unit_price=unit_price,
         discount_percent=discount,

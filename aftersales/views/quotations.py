@@ -23,6 +23,7 @@ from aftersales.services import (
     quotation_send,
 )
 from aftersales.views.decision import SingleDecisionMixin
+from project.core.limits import PERSON_NAME_MAX_LENGTH, REFUSAL_REASON_MAX_LENGTH, too_long
 from project.core.money import round_money
 from workflows.admin_forms import add_refusal_errors
 from workflows.errors import InvalidInput
@@ -34,7 +35,12 @@ from workflows.views.case_detail import CaseActionView, case_url
 
 class NewQuotationForm(django.forms.Form):
     tax_rate = django.forms.DecimalField(
-        label=gettext_lazy("Tax rate %"), min_value=0, max_value=100, initial=0
+        label=gettext_lazy("Tax rate %"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        initial=0,
     )
     valid_until = django.forms.DateField(
         label=gettext_lazy("Valid until"),
@@ -55,11 +61,16 @@ class CounterDecisionForm(SingleDecisionMixin, django.forms.Form):
         },
     )
     name = django.forms.CharField(
-        label=gettext_lazy("Name the customer signed with"), max_length=200, required=False
+        label=gettext_lazy("Name the customer signed with"),
+        max_length=PERSON_NAME_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Name the customer signed with")),
+        required=False,
     )
     reason = django.forms.CharField(
         label=gettext_lazy("Reason for refusing"),
         required=False,
+        max_length=REFUSAL_REASON_MAX_LENGTH,
+        error_messages=too_long(gettext_lazy("Reason for refusing")),
         widget=django.forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -17,6 +17,7 @@ from forms.fields import (
     PHONE_MAX_LENGTH,
     SINGLE_LINE_MAX_LENGTH,
     checklist_slots,
+    text_max_length,
 )
 from forms.jsonschema.conditions import condition_schema
 from forms.jsonschema.patterns import (
@@ -30,6 +31,7 @@ from forms.jsonschema.patterns import (
 )
 from forms.models import format_decimal
 from forms.validators import date_limits
+from project.core.limits import EMAIL_MAX_LENGTH, TEXT_ANSWER_MAX_LENGTH
 from project.core.money import currency_decimals
 from project.stores.choices import Currency
 
@@ -141,13 +143,20 @@ def _nullable(schema: dict[str, Any], required: bool) -> dict[str, Any]:
     return {"anyOf": [{"type": "null"}, schema]}
 
 
-def _text(spec, required, *, default_max: int, extra: Mapping[str, Any] = ()) -> dict:
+def _text(
+    spec,
+    required,
+    *,
+    default_max: int,
+    ceiling: int = TEXT_ANSWER_MAX_LENGTH,
+    extra: Mapping[str, Any] = (),
+) -> dict:
     answered: dict[str, Any] = {"minLength": max(1, spec.get("min_length") or 0), **dict(extra)}
     if spec.get("regex"):
         answered["pattern"] = f"^(?:{spec['regex']})$"
     schema: dict[str, Any] = {
         "type": "string",
-        "maxLength": spec.get("max_length") or default_max,
+        "maxLength": text_max_length(spec, default_max, ceiling),
     }
     if required:
         schema.update(answered)
@@ -165,7 +174,13 @@ def _multi_line(spec, required):
 
 
 def _email(spec, required):
-    return _text(spec, required, default_max=254, extra={"format": "email"})
+    return _text(
+        spec,
+        required,
+        default_max=EMAIL_MAX_LENGTH,
+        ceiling=EMAIL_MAX_LENGTH,
+        extra={"format": "email"},
+    )
 
 
 def _phone(spec, required):

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -29,6 +30,15 @@ from forms.choices import CHOICE_TYPES, DATE_TYPES, LAYOUT_TYPES, FieldType, For
 from forms.fields import LINE_ITEMS_MAX_ROWS, MAX_FILES_PER_FIELD, checklist_key
 from forms.rules import RuleError, parse_rule
 from forms.validators import IMAGE_EXTENSIONS, checkable_extensions
+from project.core.limits import (
+    CHOICES_MAX_LENGTH,
+    CONDITION_MAX_LENGTH,
+    DEFAULT_VALUE_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    HELP_TEXT_MAX_LENGTH,
+    TEXT_ANSWER_MAX_LENGTH,
+    UPLOAD_MB_MAX,
+)
 from project.core.models import ImmutableError, ImmutableModel
 from project.core.patterns import pattern_problem
 from project.stores.choices import Currency
@@ -51,7 +61,12 @@ class FormDefinition(ClusterableModel):
         unique=True,
         help_text=_("Stable key used by processes, pages and the API, e.g. repair-request."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     purpose = models.CharField(
         _("purpose"), max_length=20, choices=FormPurpose.choices, default=FormPurpose.INTAKE
     )
@@ -93,11 +108,18 @@ class FormField(Orderable):
     )
     field_type = models.CharField(_("field type"), max_length=20, choices=FieldType.choices)
     required = models.BooleanField(_("required"), default=True)
-    help_text = models.TextField(_("help text"), blank=True)
+    help_text = models.TextField(
+        _("help text"),
+        blank=True,
+        max_length=HELP_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(HELP_TEXT_MAX_LENGTH)],
+    )
     placeholder = models.CharField(_("placeholder"), max_length=255, blank=True)
     default_value = models.TextField(
         _("default value"),
         blank=True,
+        max_length=DEFAULT_VALUE_MAX_LENGTH,
+        validators=[MaxLengthValidator(DEFAULT_VALUE_MAX_LENGTH)],
         help_text=_(
             "For multiple choice, one choice per line; for an amount of money, a currency code."
         ),
@@ -105,6 +127,8 @@ class FormField(Orderable):
     choices = models.TextField(
         _("choices"),
         blank=True,
+        max_length=CHOICES_MAX_LENGTH,
+        validators=[MaxLengthValidator(CHOICES_MAX_LENGTH)],
         help_text=_(
             "One per line. For drop-downs, radio buttons and multiple choice; for an amount of "
             "money, the currency codes offered (all when empty)."
@@ -159,6 +183,8 @@ class FormField(Orderable):
     condition = models.TextField(
         _("show only when"),
         blank=True,
+        max_length=CONDITION_MAX_LENGTH,
+        validators=[MaxLengthValidator(CONDITION_MAX_LENGTH)],
         help_text=_(
             'Rule over earlier fields\' names, e.g. warranty == "no". Empty: always shown. '
             "A hidden field is neither required nor stored."
@@ -304,9 +330,9 @@ class FormField(Orderable):
                     "allowed_extensions",
                     _("Use letters and digits only, separated by commas, e.g. pdf, jpg."),
                 )
-            if self.max_upload_mb == 0:
-                add("max_upload_mb", _("The maximum file size must be at least 1 MB."))
         for attribute, message in self._upload_problems():
+            add(attribute, message)
+        for attribute, message in self._range_problems():
             add(attribute, message)
         if self.condition.strip():
             try:
@@ -368,6 +394,63 @@ class FormField(Orderable):
                 )
         return problems
 
+    def _range_problems(self) -> list[tuple[str, str]]:
+        """Numbers out of their range: the file size, and lengths a text answer never reaches
+        (files and line items have their own ranges, see ``_upload_problems``)."""
+        problems: list[tuple[str, str]] = []
+        # Only numbers are compared: a value that is not one is refused by its column's check.
+        max_upload_mb, min_length, max_length = (
+            value if isinstance(value, int) else None
+            for value in (self.max_upload_mb, self.min_length, self.max_length)
+        )
+        if max_upload_mb is not None:
+            if max_upload_mb < 1:
+                problems.append(
+                    ("max_upload_mb", _("The maximum file size must be at least 1 MB."))
+                )
+            elif max_upload_mb > UPLOAD_MB_MAX:
+                problems.append(
+                    (
+                        "max_upload_mb",
+                        _("The maximum file size can be at most %(limit)d MB.")
+                        % {"limit": UPLOAD_MB_MAX},
+                    )
+                )
+        counts_items = self.field_type == FieldType.LINE_ITEMS or (
+            self.field_type in (FieldType.FILE, FieldType.IMAGE) and not self.choice_list
+        )
+        if counts_items:
+            ceiling = (
+                LINE_ITEMS_MAX_ROWS
+                if self.field_type == FieldType.LINE_ITEMS
+                else MAX_FILES_PER_FIELD
+            )
+            if min_length is not None and min_length > ceiling:
+                problems.append(
+                    (
+                        "min_length",
+                        _("The minimum length can be at most %(limit)d here.") % {"limit": ceiling},
+                    )
+                )
+            return problems  # the maximum is checked in _upload_problems
+        if max_length is not None and not 1 <= max_length <= TEXT_ANSWER_MAX_LENGTH:
+            problems.append(
+                (
+                    "max_length",
+                    _("The maximum length must be from 1 to %(limit)d characters.")
+                    % {"limit": TEXT_ANSWER_MAX_LENGTH},
+                )
+            )
+        if min_length is not None and min_length > TEXT_ANSWER_MAX_LENGTH:
+            problems.append(
+                (
+                    "min_length",
+                    _("The minimum length can be at most %(limit)d characters.")
+                    % {"limit": TEXT_ANSWER_MAX_LENGTH},
+                )
+            )
+        return problems
+
     def _upload_problems(self) -> list[tuple[str, str]]:
         """Problems of the file, image and line-item columns (see ``forms.fields``)."""
         problems: list[tuple[str, str]] = []
@@ -394,10 +477,6 @@ class FormField(Orderable):
                         _("Photos must be of one of these types: %(photos)s (not %(others)s).")
                         % {"photos": ", ".join(IMAGE_EXTENSIONS), "others": ", ".join(not_photos)},
                     )
-                )
-            if self.max_upload_mb == 0:
-                problems.append(
-                    ("max_upload_mb", _("The maximum file size must be at least 1 MB."))
                 )
             keys: dict[str, str] = {}
             for label in self.choice_list:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.forms.utils import ErrorList
 from django.shortcuts import redirect
@@ -55,6 +56,7 @@ from forms.submissions import (
     submitter_email_of,
     unknown_placeholders,
 )
+from project.core.limits import MESSAGE_MAX_LENGTH, RICH_TEXT_HTML_MAX_LENGTH, RICH_TEXT_MAX_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +97,19 @@ class AbstractFormPage(Page):
         limit_choices_to={"live_version__isnull": False},
         help_text=_("Visitors fill in its published version."),
     )
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        max_length=RICH_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(RICH_TEXT_HTML_MAX_LENGTH)],
+    )
     submit_label = models.CharField(_("send button label"), max_length=60, default="Send")
     thank_you_text = RichTextField(
-        _("thank-you text"), blank=True, help_text=_("Shown with the reference once sent.")
+        _("thank-you text"),
+        blank=True,
+        max_length=RICH_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(RICH_TEXT_HTML_MAX_LENGTH)],
+        help_text=_("Shown with the reference once sent."),
     )
     send_confirmation = models.BooleanField(
         _("send a confirmation e-mail"),
@@ -111,6 +122,8 @@ class AbstractFormPage(Page):
     confirmation_body = models.TextField(
         _("confirmation text"),
         blank=True,
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)],
         default=DEFAULT_CONFIRMATION_BODY,
         help_text=_(
             "Plain text, sent to the address the visitor typed: it carries only what is written "

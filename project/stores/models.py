@@ -3,13 +3,14 @@ import zoneinfo
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from project.core.limits import ADDRESS_MAX_LENGTH
 from project.stores.choices import Currency, Weekday
 from project.stores.scoping import StoreScopedQuerySet
 
@@ -51,6 +52,8 @@ class Store(ClusterableModel):
     address = models.TextField(
         _("address"),
         blank=True,
+        max_length=ADDRESS_MAX_LENGTH,
+        validators=[MaxLengthValidator(ADDRESS_MAX_LENGTH)],
         help_text=_(
             "Postal address as customers read it on quotations, on as many lines as needed."
         ),

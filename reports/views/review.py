@@ -4,8 +4,6 @@ go through (e.g. the price exceptions of the month)."""
 
 from __future__ import annotations
 
-import datetime
-
 import django.forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from project.core.parameters import MonthField
 from workflows import selectors
 from workflows.choices import EventKind
 from workflows.display import FormLabels, state_label, state_name, user_name
@@ -26,20 +25,9 @@ class ReviewForm(django.forms.Form):
     process = django.forms.ModelChoiceField(
         label=gettext_lazy("Process"), queryset=Process.objects.filter(live_version__isnull=False)
     )
-    month = django.forms.CharField(
-        label=gettext_lazy("Month"),
-        widget=django.forms.DateInput(attrs={"type": "month"}),
-        help_text=gettext_lazy("Months are counted in UTC."),
+    month = MonthField(
+        label=gettext_lazy("Month"), help_text=gettext_lazy("Months are counted in UTC.")
     )
-
-    def clean_month(self) -> tuple[int, int]:
-        text = self.cleaned_data["month"].strip()
-        year, _dash, month = text.partition("-")
-        try:
-            day = datetime.date(int(year), int(month), 1)
-        except ValueError:
-            raise django.forms.ValidationError(_("Give a month as 2026-11.")) from None
-        return day.year, day.month
 
 
 class MonthlyReviewView(WagtailAdminTemplateMixin, TemplateView):

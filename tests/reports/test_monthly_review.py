@@ -65,3 +65,36 @@ def test_the_review_is_in_the_reports_menu_for_those_who_see_cases(login_client,
     assert "/admin/cases/review/" in auditor.get("/admin/").text
     assert "/admin/cases/review/" not in trainer.get("/admin/").text
     assert trainer.get("/admin/cases/review/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("9999-12", "Give a month from 2000-01 to 2100-12."),
+        ("0000-01", "Give a month from 2000-01 to 2100-12."),
+        ("2026-13", "Give a month as 2026-11."),
+        ("abc", "Give a month as 2026-11."),
+        ("99999999999999999999-12", "Give a month as 2026-11."),
+    ],
+)
+def test_a_month_out_of_the_calendar_is_a_form_error_not_a_failure(
+    login_client, process, month, message
+):
+    auditor = login_client(UserFactory(role=Role.AUDITOR))
+
+    page = auditor.get("/admin/cases/review/", {"month": month, "process": process.pk})
+
+    assert page.status_code == 200
+    assert message in text_of(page)
+    assert page.context["rows"] == []
+
+
+def test_an_unknown_process_is_a_form_error(login_client, process):
+    auditor = login_client(UserFactory(role=Role.AUDITOR))
+
+    page = auditor.get(
+        "/admin/cases/review/", {"month": "2026-11", "process": "99999999999999999999"}
+    )
+
+    assert page.status_code == 200
+    assert "Select a valid choice." in text_of(page)

@@ -1,12 +1,14 @@
 """Designers build and publish processes from the admin alone."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group
 
 from project.accounts.roles import Role
 from tests.factories import UserFactory
 from tests.workflows.factories import make_process
-from workflows.models import Process, ProcessVersion
+from workflows.models import Process, ProcessState, ProcessTransition, ProcessVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,78 @@ def test_copying_a_process_starts_a_new_one_with_its_states_and_transitions(desi
     assert not set(copy.states.values_list("pk", flat=True)) & set(
         original.states.values_list("pk", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        ("999999.99", "An SLA target is at most 2000 business hours."),
+        ("2000.01", "An SLA target is at most 2000 business hours."),
+        ("-1", "An SLA target is at least 0.25 business hours."),
+        ("0", "An SLA target is at least 0.25 business hours."),
+    ],
+)
+def test_an_sla_target_out_of_range_is_refused_on_saving(designer_client, hours, message):
+    data = process_form()
+    data["states-0-sla_hours"] = hours
+
+    response = designer_client.post("/admin/processes/new/", data)
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Process.objects.filter(code="discount-approval").exists()
+
+
+@pytest.mark.parametrize("hours", ["0.25", "2000"])
+def test_the_ends_of_the_sla_range_are_accepted(designer_client, hours):
+    data = process_form()
+    data["states-0-sla_hours"] = hours
+
+    response = designer_client.post("/admin/processes/new/", data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    state = Process.objects.get(code="discount-approval").states.get(code="requested")
+    assert str(state.sla_hours) == f"{Decimal(hours):.2f}"
+
+
+def test_publishing_refuses_an_sla_target_out_of_range_written_around_the_admin(designer_client):
+    process = make_process(
+        states=[("a", "A", "initial", 4), ("z", "Z", "terminal")],
+        transitions=[("go", "Go", ["a"], "z", [], "")],
+    )
+    ProcessState.objects.filter(process=process, code="a").update(sla_hours=999999.99)
+
+    published = designer_client.post(f"/admin/processes/publish/{process.pk}/", follow=True)
+
+    assert (
+        "State “a” has an SLA target of 999999.99 business hours: give 0.25 to 2000, or none."
+        in published.text
+    )
+    assert not ProcessVersion.objects.filter(process=process).exists()
+
+
+def test_publishing_refuses_a_text_longer_than_its_column_written_around_the_admin(
+    designer_client,
+):
+    process = make_process(
+        states=[("a", "A", "initial"), ("z", "Z", "terminal")],
+        transitions=[("go", "Go", ["a"], "z", [], "")],
+    )
+    ProcessTransition.objects.filter(process=process).update(customer_message="m" * 5000)
+
+    published = designer_client.post(f"/admin/processes/publish/{process.pk}/", follow=True)
+
+    assert (
+        "Transition “go”: Message to the customer: at most 4000 characters (it has 5000)."
+        in published.text
+    )
+    assert not ProcessVersion.objects.filter(process=process).exists()
+
+
+def test_a_description_longer_than_its_bound_is_refused_on_saving(designer_client):
+    response = designer_client.post("/admin/processes/new/", process_form(description="d" * 2001))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["description"]
+    assert 'maxlength="2000"' in response.text
+    assert not Process.objects.filter(code="discount-approval").exists()

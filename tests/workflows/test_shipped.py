@@ -112,6 +112,37 @@ def test_loading_again_keeps_what_a_designer_changed(tmp_path, admin):
             ('choices = ["red", "blue"]', 'choices = ["red", "blue"]\nmin_date = "1st of May"'),
             "forms[0].fields[0].min_date: “1st of May” is not a date; write it as 2024-01-01",
         ),
+        (
+            ("sla_hours = 4", "sla_hours = 999999.99"),
+            "small.toml: states[0] (open): sla_hours: An SLA target is at most 2000 business "
+            "hours.",
+        ),
+        (
+            ("sla_hours = 4", "sla_hours = 0"),
+            "small.toml: states[0] (open): sla_hours: An SLA target is at least 0.25 business "
+            "hours.",
+        ),
+        (
+            ("sla_hours = 4", 'sla_hours = "four"'),
+            "small.toml: states[0] (open).sla_hours: “four” is not a number; write it as 8 or 0.5",
+        ),
+        (
+            ("sla_hours = 4", "sla_hours = nan"),
+            "small.toml: states[0] (open).sla_hours: “nan” is not a number",
+        ),
+        (
+            (
+                'choices = ["red", "blue"]',
+                'choices = ["red", "blue"]\nhelp_text = "' + "h" * 1001 + '"',
+            ),
+            "small.toml: forms[0].fields[0] (Colour): help_text: Ensure this value has at most "
+            "1000 characters (it has 1001).",
+        ),
+        (
+            ('type = "dropdown"', 'type = "multi_line"\nmax_length = 10001'),
+            "forms[0].fields[0] (Colour): max_length: The maximum length must be from 1 to "
+            "10000 characters.",
+        ),
     ],
 )
 def test_a_wrong_file_names_its_mistake_and_changes_nothing(tmp_path, admin, change, message):

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from project.core.files import private_storage
+from project.core.limits import COMMENT_MAX_LENGTH
 from project.core.models import ImmutableModel, ImmutableQuerySetMixin
 from project.stores.models import Store
 from project.stores.scoping import StoreScopedQuerySet
@@ -157,7 +159,14 @@ class CaseEvent(ImmutableModel):
     transition = models.CharField(_("transition"), max_length=60, blank=True)
     from_state = models.CharField(_("from"), max_length=60, blank=True)
     to_state = models.CharField(_("to"), max_length=60, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    # Bounded by the services that take comments (and by ``_record_event``, which writes every
+    # event); no database constraint, so events written before the bound stay as they were.
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)],
+    )
     data = models.JSONField(_("data"), default=dict, blank=True)
     seconds_in_state = models.DecimalField(
         _("seconds in the state left"),

@@ -29,6 +29,11 @@ from wagtail.models import Page
 from forms.choices import FieldType
 from forms.models import AbstractFormPage, FormVersion, SubmissionRefused
 from project.accounts.system_users import public_web_user
+from project.core.limits import (
+    CUSTOMER_PHONE_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +121,11 @@ class CaseRequestPage(AbstractFormPage):
 
         language = (get_language() or "").lower()
         return {
-            "name": self.get_submitter_name(form)[:200],
-            "email": first(["email"], FieldType.EMAIL)[:254],
-            "phone": first(["phone"], FieldType.PHONE)[:32],
+            # A name field's designer may allow more than a case keeps (case_open refuses it):
+            # a visitor's request is not lost for that, the name is cut.
+            "name": self.get_submitter_name(form)[:PERSON_NAME_MAX_LENGTH],
+            "email": first(["email"], FieldType.EMAIL)[:EMAIL_MAX_LENGTH],
+            "phone": first(["phone"], FieldType.PHONE)[:CUSTOMER_PHONE_MAX_LENGTH],
             "language": language if language in self.store.languages else "",
         }
 

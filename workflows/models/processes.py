@@ -7,7 +7,12 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.validators import RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +20,13 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from project.core.limits import (
+    CONDITION_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    SLA_HOURS_MAX,
+    SLA_HOURS_MIN,
+)
 from project.core.models import ImmutableModel, ImmutableQuerySetMixin
 from workflows import hooks
 from workflows.choices import AssignmentRule, ButtonStyle, StateKind
@@ -44,7 +56,12 @@ class Process(ClusterableModel):
         ],
         help_text=_("Case references read PREFIX-YEAR-NUMBER, e.g. CARE-2026-000123."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     intake_form = models.ForeignKey(
         "forms.FormDefinition",
         verbose_name=_("intake form"),
@@ -111,6 +128,14 @@ class ProcessState(Orderable):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[
+            MinValueValidator(
+                SLA_HOURS_MIN, _("An SLA target is at least %(limit_value)s business hours.")
+            ),
+            MaxValueValidator(
+                SLA_HOURS_MAX, _("An SLA target is at most %(limit_value)s business hours.")
+            ),
+        ],
         help_text=_("Leave empty when the state has no time target."),
     )
     colour = models.CharField(
@@ -158,6 +183,8 @@ class ProcessTransition(ClusterableModel, Orderable):
     condition = models.TextField(
         _("condition"),
         blank=True,
+        max_length=CONDITION_MAX_LENGTH,
+        validators=[MaxLengthValidator(CONDITION_MAX_LENGTH)],
         help_text=_(
             'Only offered when this holds, e.g. quote.total > 500 and store.country == "KR"'
         ),
@@ -174,6 +201,8 @@ class ProcessTransition(ClusterableModel, Orderable):
     customer_message = models.TextField(
         _("message to the customer"),
         blank=True,
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)],
         help_text=_(
             "E-mailed to the customer when this transition is made, if they gave an address. "
             "Placeholders: {reference}, {name}, {store}, {state}."

@@ -6,6 +6,7 @@ Every event is written through ``_record_event``, which lets the features listen
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,12 +15,23 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django_fsm import ConcurrentTransition, has_transition_perm
 
 from forms.builder import build_form
 from forms.models import FormVersion
 from forms.submissions import fill_placeholders
 from project.core.files import sha256_of, sniff_content_type
+from project.core.limits import (
+    COMMENT_MAX_LENGTH,
+    CUSTOMER_PHONE_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    LANGUAGE_CODE_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    SLA_HOURS_MAX,
+    SLA_HOURS_MIN,
+    length_problem,
+)
 from project.core.tasks import send_email
 from project.stores.models import Store
 from workflows import hooks
@@ -45,6 +57,7 @@ from workflows.signals import case_opened, case_transitioned
 from workflows.sla import add_business_hours
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def _next_number(process: Process, year: int) -> int:
@@ -104,9 +117,30 @@ def _form_data(form, *, case: Case | None = None, actor=None) -> dict:
 
 
 def _deadline(store: Store, state: StateDef, start: datetime.datetime):
-    if state.sla_hours is None:
+    """When a case entering ``state`` at ``start`` is due; None when the state has no SLA
+    target, or one out of range (a version published before SLA targets had a range may hold
+    999,999.99 hours) or that the store's hours cannot place. The case then goes without a
+    deadline and the problem is logged, instead of the opening or the transition failing."""
+    hours = state.sla_hours
+    if hours is None:
         return None
-    return add_business_hours(store, start, state.sla_hours)
+    problem = ""
+    if not SLA_HOURS_MIN <= hours <= SLA_HOURS_MAX:
+        problem = f"out of the range {SLA_HOURS_MIN} to {SLA_HOURS_MAX}"
+    else:
+        try:
+            return add_business_hours(store, start, hours)
+        except (ArithmeticError, ValueError) as exc:  # OverflowError is an ArithmeticError
+            problem = str(exc)
+    logger.warning(
+        "No deadline for state %s (SLA %s business hours) at %s from %s: %s",
+        state.code,
+        hours,
+        store.code,
+        start.isoformat(),
+        problem,
+    )
+    return None
 
 
 def _pick_assignee(definition: ProcessDefinition, store: Store, process: Process, data: dict):
@@ -175,6 +209,7 @@ def case_open(
     form = _validate_form(definition.intake_form_version_id, data, files)
     clean_data = _form_data(form)
     customer = customer or {}
+    _check_customer(customer)
     now = now or timezone.now()
     initial = definition.initial_state
     with transaction.atomic():
@@ -219,6 +254,33 @@ def case_open(
     return case
 
 
+# The customer's details as ``case_open`` takes them, the bound of each and its field's name.
+_CUSTOMER_LIMITS = {
+    "name": (PERSON_NAME_MAX_LENGTH, "customer_name", gettext_lazy("Customer name")),
+    "phone": (CUSTOMER_PHONE_MAX_LENGTH, "customer_phone", gettext_lazy("Customer phone")),
+    "email": (EMAIL_MAX_LENGTH, "customer_email", gettext_lazy("Customer e-mail")),
+    "language": (
+        LANGUAGE_CODE_MAX_LENGTH,
+        "customer_language",
+        gettext_lazy("Customer's language"),
+    ),
+}
+
+
+def _check_customer(customer: dict) -> None:
+    """Refuse customer details longer than the case keeps, naming each."""
+    field_errors = {}
+    for key, (limit, name, label) in _CUSTOMER_LIMITS.items():
+        problem = length_problem(label, str(customer.get(key) or ""), limit)
+        if problem:
+            field_errors[name] = [problem]
+    if field_errors:
+        raise InvalidInput(
+            " ".join(message for messages in field_errors.values() for message in messages),
+            field_errors=field_errors,
+        )
+
+
 def _lock(case: Case) -> Case:
     """``case`` read again with its row locked until the transaction ends (SELECT ... FOR UPDATE
     on PostgreSQL). Only the case row is read: its version (immutable) and its store are taken
@@ -252,6 +314,9 @@ def case_transition(
     tells them to reload instead of acting on stale information.
     """
     comment = comment.strip()
+    problem = length_problem(gettext("Comment"), comment, COMMENT_MAX_LENGTH)
+    if problem:
+        raise TransitionRefused(problem, reason="comment", field_errors={"comment": [problem]})
     try:
         with transaction.atomic():
             locked = _lock(case)
@@ -370,6 +435,9 @@ def _record_event(**fields) -> CaseEvent:
     """Write a case event, and let the features that listen (``workflows_event_recorded``) act
     in the same transaction, so their rows (an outbox message, an archive entry) and the event
     stand or fall together."""
+    problem = length_problem(gettext("Comment"), fields.get("comment", ""), COMMENT_MAX_LENGTH)
+    if problem:  # what a feature wrote around a person's words (the services check theirs)
+        raise InvalidInput(problem, field_errors={"comment": [problem]})
     # No savepoint inside the caller's transaction: a listener's failure undoes it all.
     with transaction.atomic(savepoint=False):
         event = CaseEvent.objects.create(**fields)
@@ -433,6 +501,9 @@ def case_comment(*, case: Case, actor, text: str, now=None) -> CaseEvent:
     text = text.strip()
     if not text:
         raise InvalidInput("The note is empty.", field_errors={"text": ["Write something."]})
+    problem = length_problem(gettext("Internal note"), text, COMMENT_MAX_LENGTH)
+    if problem:
+        raise InvalidInput(problem, field_errors={"text": [problem]})
     return _record_event(
         case=case,
         kind=EventKind.COMMENT,

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition
 
+from project.core.limits import text_length_problems
 from workflows.choices import AssignmentRule, EventKind
 from workflows.definition import (
     ProcessDefinition,
@@ -103,9 +105,29 @@ def _form_errors(process: Process) -> list[str]:
     return errors
 
 
+def _length_errors(process: Process) -> list[str]:
+    """Texts of the process and its rows longer than their columns allow (the admin refuses
+    them on saving; rows written another way are caught here)."""
+    errors = [
+        message for messages in text_length_problems(process).values() for message in messages
+    ]
+    for rows, where in (
+        (process.states.all(), gettext("State “%(code)s”: %(problem)s")),
+        (process.transitions.all(), gettext("Transition “%(code)s”: %(problem)s")),
+    ):
+        for row in rows:
+            for messages in text_length_problems(row).values():
+                errors.extend(where % {"code": row.code, "problem": m} for m in messages)
+    return errors
+
+
 def process_problems(*, process: Process) -> list[str]:
     """Every reason publishing ``process`` as it stands would be refused (empty: publishable)."""
-    return process_build_definition(process=process).validate() + _form_errors(process)
+    return (
+        process_build_definition(process=process).validate()
+        + _form_errors(process)
+        + _length_errors(process)
+    )
 
 
 @transaction.atomic

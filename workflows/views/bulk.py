@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
 
+from project.core.parameters import valid_ids
 from workflows import selectors
 from workflows.admin_forms import BulkTransitionForm
 from workflows.display import CASE_ICON, state_label
@@ -33,7 +34,7 @@ class CaseTransitionBulkAction(BulkAction):
     def get_queryset(self, model, object_ids):
         return list(
             selectors.case_list(user=self.request.user)
-            .filter(pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+            .filter(pk__in=valid_ids(object_ids))
             .order_by("reference")
         )
 

@@ -48,6 +48,7 @@ class CaseIndexView(IndexView):
     services (the case page, the transition pages and the bulk action)."""
 
     template_name = "workflows/cases/index.html"
+    results_template_name = "atelier/index_results.html"  # says which filters were refused
     page_title = gettext_lazy("Cases")
     add_item_label = gettext_lazy("Open a case")
 

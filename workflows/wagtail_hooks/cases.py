@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from project.core.parameters import DayRangeFilter
 from project.stores.models import Store
 from workflows import hooks as workflow_hooks
 from workflows import selectors
@@ -80,9 +81,7 @@ class CaseFilterSet(WagtailFilterSet):
         empty_label=_("All"),
         widget=django.forms.RadioSelect,
     )
-    opened = django_filters.DateFromToRangeFilter(
-        label=_("Opened"), field_name="opened_at", widget=DateRangePickerWidget
-    )
+    opened = DayRangeFilter(label=_("Opened"), field_name="opened_at", widget=DateRangePickerWidget)
 
     class Meta:
         model = Case
