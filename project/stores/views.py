@@ -1,6 +1,7 @@
 from django.http import Http404
 from wagtail.admin.views.generic import models as generic
 
+from project.core.exports import SafeIndexView
 from project.stores.scoping import scope_to_user_stores
 
 
@@ -21,7 +22,7 @@ class StoreScopedViewMixin:
         return obj
 
 
-class ScopedIndexView(StoreScopedViewMixin, generic.IndexView):
+class ScopedIndexView(StoreScopedViewMixin, SafeIndexView):
     pass
 
 
