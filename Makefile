@@ -6,6 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The packages bandit scans (tests, bench and scripts are not shipped code).
+APPS := project forms workflows aftersales reports bridges training
 # Where `make run` serves; honcho sets PORT itself, hence another name.
 ATELIER_ADDR ?= 127.0.0.1:8000
 export ATELIER_ADDR
@@ -15,7 +17,7 @@ export ATELIER_ADDR
 help:
 	@echo "make run     set up everything and serve the demo on http://$(ATELIER_ADDR)/admin/ with a worker"
 	@echo "make test    run the test suite (browser tests too when Chromium is installed)"
-	@echo "make lint    ruff check + ruff format --check + lint-imports (layers) + Django checks"
+	@echo "make lint    ruff check + ruff format --check + lint-imports (layers) + bandit + Django checks"
 	@echo "make format  ruff format and safe fixes"
 	@echo "make bench   run every benchmark in bench/"
 	@echo "make test-browser  only the browser tests;  make migrations  new migrations;  make clean"
@@ -48,6 +50,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -c pyproject.toml -r $(APPS) -ll
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -29,6 +29,7 @@ from forms.jsonschema import version_json_schema
 from forms.models import FormDefinition, FormSubmission, FormVersion, SubmissionFile
 from forms.selectors import PatternProblem, form_live_version_for_schema, form_pattern_problems
 from forms.services import form_publish
+from project.core.exports import SafeIndexView
 from project.core.files import private_file_response
 
 
@@ -141,16 +142,6 @@ class FormPublishView(PermissionCheckedMixin, BaseOperationView):
 
 # --- Submissions --------------------------------------------------------------------------------
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
 
 def submission_fields(form) -> list[tuple[str, str]]:
     """``(clean_name, label)`` of every input field any version of ``form`` had: the newest
@@ -185,9 +176,11 @@ def file_download_url(submission: FormSubmission, reference: dict, *, absolute=F
     return url
 
 
-class FormSubmissionIndexView(generic.IndexView):
+class FormSubmissionIndexView(SafeIndexView):
     """Submissions, filtered by form, version, page and date. With one form chosen, its answers
-    get a column each (the export has every field of every version of the form)."""
+    get a column each (the export has every field of every version of the form). Answers and
+    labels are the public's and the designers' text: the export neutralises formulas in them
+    (``project.core.exports``)."""
 
     results_template_name = "atelier/index_results.html"  # says which filters were refused
     # Answers shown as columns in the list (the export has them all).
@@ -276,12 +269,6 @@ class FormSubmissionIndexView(generic.IndexView):
                 )
             )
         return {field: values.get(field, "") for field in self.list_export}
-
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
-
-    def get_heading(self, queryset, field):
-        return neutralise_formula(super().get_heading(queryset, field))
 
 
 class FormSubmissionInspectView(generic.InspectView):

@@ -7,7 +7,7 @@ settings.register_profile("atelier", deadline=None)
 settings.load_profile("atelier")
 
 # Helper modules whose asserts should explain a failure as a test's own asserts do.
-pytest.register_assert_rewrite("tests.aftersales.factories", "tests.rendered")
+pytest.register_assert_rewrite("tests.aftersales.factories", "tests.exports", "tests.rendered")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass
 from itertools import pairwise
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # an escaping helper, nothing parsed
 
 from workflows.choices import StateKind
 from workflows.definition import ProcessDefinition, StateDef, TransitionDef

@@ -2,6 +2,7 @@ from django.http import Http404
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
 
+from project.core.exports import SafeIndexView
 from project.stores.scoping import scope_to_user_stores
 
 
@@ -27,7 +28,7 @@ class StoreScopedViewMixin(StoreScopedObjectMixin):
         return scope_to_user_stores(super().get_base_queryset(), self.request.user)
 
 
-class ScopedIndexView(StoreScopedViewMixin, generic.IndexView):
+class ScopedIndexView(StoreScopedViewMixin, SafeIndexView):
     pass
 
 

@@ -66,6 +66,8 @@ class CaseDetailView(CaseViewMixin, TemplateView):
         user = self.request.user
         state = case.current_state
         events = list(selectors.case_events(case=case))
+        svg = render_process_svg(definition, current_state=case.state, title=str(case.process))
+        diagram = mark_safe(svg)  # noqa: S308  # nosec B308, B703  # the renderer escapes every text
         # Case data holds the intake answers and, merged in, the answers of step forms.
         step_versions = {
             transition.code: transition.step_form_version_id
@@ -97,11 +99,7 @@ class CaseDetailView(CaseViewMixin, TemplateView):
                 "data_rows": labels.rows(
                     case.data, definition.intake_form_version_id, *step_versions.values()
                 ),
-                "diagram": mark_safe(  # noqa: S308 (the renderer escapes every label itself)
-                    render_process_svg(
-                        definition, current_state=case.state, title=str(case.process)
-                    )
-                ),
+                "diagram": diagram,
                 "attachments": [
                     {
                         "attachment": attachment,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
-from wagtail.admin.views.generic import IndexView
 
+from project.core.exports import SafeIndexView
 from workflows import selectors
 from workflows.display import is_overdue, state_label
 from workflows.models import Case
@@ -43,9 +43,10 @@ class StoreTimeColumn(Column):
     cell_template_name = "workflows/cases/time_cell.html"
 
 
-class CaseIndexView(IndexView):
+class CaseIndexView(SafeIndexView):
     """Cases of the user's stores. There is no add/edit/delete: cases change only through the
-    services (the case page, the transition pages and the bulk action)."""
+    services (the case page, the transition pages and the bulk action). The export neutralises
+    formulas in its text cells: customer names come from the public request pages."""
 
     template_name = "workflows/cases/index.html"
     results_template_name = "atelier/index_results.html"  # says which filters were refused
