@@ -17,6 +17,7 @@ from aftersales import selectors, triggers
 from aftersales.models import ServiceItem, SparePart
 from aftersales.services import quotations_expire
 from aftersales.views import quotations as quotation_views
+from project.core.admin_views import RefusingDeleteView
 from workflows import hooks as workflow_hooks
 
 _TEXTS = InlinePanel(
@@ -36,6 +37,7 @@ _PRICES = InlinePanel(
 
 class SparePartViewSet(ModelViewSet):
     model = SparePart
+    delete_view_class = RefusingDeleteView
     icon = "cog"
     menu_label = _("Spare parts")
     list_display = ["part_number", "description", "brand", "active"]
@@ -57,6 +59,7 @@ class SparePartViewSet(ModelViewSet):
 
 class ServiceItemViewSet(ModelViewSet):
     model = ServiceItem
+    delete_view_class = RefusingDeleteView
     icon = "cogs"
     menu_label = _("Service items")
     list_display = ["code", "description", "light_intervention", "active"]

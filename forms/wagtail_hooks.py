@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from forms import views
 from forms.models import FormDefinition, FormSubmission, FormVersion
+from project.core.admin_views import RefusingDeleteView
 from project.core.parameters import DayRangeFilter
 
 
@@ -20,6 +21,7 @@ class FormDefinitionViewSet(ModelViewSet):
     """Designers build forms here; "Publish" freezes the saved form as its next version."""
 
     model = FormDefinition
+    delete_view_class = RefusingDeleteView
     icon = "form"
     menu_label = _("Form definitions")
     list_display = ["name", "slug", "purpose", "live_version", "updated_at"]
@@ -95,6 +97,7 @@ class FormSubmissionViewSet(ModelViewSet):
     """
 
     model = FormSubmission
+    delete_view_class = RefusingDeleteView
     icon = "form"
     menu_label = _("Submissions")
     index_view_class = views.FormSubmissionIndexView

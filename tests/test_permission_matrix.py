@@ -571,18 +571,11 @@ _SITE_HISTORY = (
     "whatever the stores: staff with view_store read another store's edits (name, code, who, "
     "when). Wagtail offers no hook to narrow it per store."
 )
-_PROTECTED_STORE = (
-    "Deleting a store that cases or pages refer to (PROTECT) raises ProtectedError: a 500 "
-    "instead of a refusal; the generic delete view does not know those references (cases are "
-    "left out of Wagtail's reference index)."
-)
 KNOWN_PROBLEMS = {
     **{
         ("GET", "wagtailadmin_reports:*", "any", role): _SITE_HISTORY
         for role in ("staff", "approver", "area")
     },
-    ("POST", "stores:delete", "own", "admin"): _PROTECTED_STORE,
-    ("POST", "stores:delete", "other", "admin"): _PROTECTED_STORE,
 }
 
 # Rows with "own"/"other" cells that are not another store's object in the URL (decision 8 is

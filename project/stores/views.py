@@ -2,6 +2,7 @@ from django.http import Http404
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
 
+from project.core.admin_views import RefusingDeleteView
 from project.core.exports import SafeIndexView
 from project.stores.scoping import scope_to_user_stores
 
@@ -36,7 +37,7 @@ class ScopedEditView(StoreScopedViewMixin, generic.EditView):
     pass
 
 
-class ScopedDeleteView(StoreScopedViewMixin, generic.DeleteView):
+class ScopedDeleteView(StoreScopedViewMixin, RefusingDeleteView):
     pass
 
 

@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from project.core.admin_views import RefusingDeleteView
 from project.stores import views
 from project.stores.forms import StoreForm
 from project.stores.models import ExchangeRate, Store
@@ -61,6 +62,7 @@ class ExchangeRateViewSet(ModelViewSet):
     (the shipped roles may only look: a rate decides who must approve)."""
 
     model = ExchangeRate
+    delete_view_class = RefusingDeleteView
     icon = "resubmit"
     menu_label = _("Exchange rates")
     menu_order = 910

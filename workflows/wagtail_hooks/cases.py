@@ -22,6 +22,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from project.core.admin_views import RefusingDeleteView
 from project.core.parameters import DayRangeFilter
 from project.stores.models import Store
 from workflows import hooks as workflow_hooks
@@ -97,6 +98,7 @@ def _case_url(case):
 
 class CaseViewSet(ModelViewSet):
     model = Case
+    delete_view_class = RefusingDeleteView
     icon = CASE_ICON
     menu_label = _("Cases")
     menu_order = 200

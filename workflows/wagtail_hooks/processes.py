@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from project.core.admin_views import RefusingDeleteView
 from workflows.models import Process
 from workflows.views import processes as views
 
@@ -13,6 +14,7 @@ class ProcessViewSet(ModelViewSet):
     """Process designers edit processes here; publishing freezes them into versions."""
 
     model = Process
+    delete_view_class = RefusingDeleteView
     icon = "tasks"
     menu_label = _("Processes")
     menu_order = 210
