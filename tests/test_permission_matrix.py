@@ -566,17 +566,7 @@ POSTS = [
 # fmt: on
 
 # Cells whose right outcome is not today's: each runs as a strict xfail, naming the problem.
-_SITE_HISTORY = (
-    "Wagtail's site history lists the log entries of every model a role has any permission on, "
-    "whatever the stores: staff with view_store read another store's edits (name, code, who, "
-    "when). Wagtail offers no hook to narrow it per store."
-)
-KNOWN_PROBLEMS = {
-    **{
-        ("GET", "wagtailadmin_reports:*", "any", role): _SITE_HISTORY
-        for role in ("staff", "approver", "area")
-    },
-}
+KNOWN_PROBLEMS = {}
 
 # Rows with "own"/"other" cells that are not another store's object in the URL (decision 8 is
 # about those), with why.

@@ -80,10 +80,12 @@ def safe_export_view(view_class: type) -> type:
     )
 
 
-def safe_export_urlpatterns(urlpatterns) -> list[URLPattern]:
+def safe_export_urlpatterns(urlpatterns, replacements: dict | None = None) -> list[URLPattern]:
     """The exporting views among ``urlpatterns`` (a Wagtail admin URLconf's), with the same routes
     and arguments, made safe. Included before Wagtail's admin URLs under the same prefix, they
     answer those routes instead of Wagtail's views; Wagtail's names still reverse to them.
+    ``replacements`` maps a Wagtail view class to the one answering in its place (made safe too),
+    for a view that must also be narrowed (the site history to the user's stores).
 
     Wagtail's admin wraps its views in ``require_admin_access`` and ``never_cache``; these get the
     same."""
@@ -94,6 +96,7 @@ def safe_export_urlpatterns(urlpatterns) -> list[URLPattern]:
         view_class = getattr(pattern.callback, "view_class", None)
         if view_class is None or not issubclass(view_class, SpreadsheetExportMixin):
             continue
+        view_class = (replacements or {}).get(view_class, view_class)
         view = safe_export_view(view_class).as_view(**pattern.callback.view_initkwargs)
         callback = never_cache(update_wrapper(require_admin_access(view), view))
         patterns.append(URLPattern(pattern.pattern, callback, pattern.default_args))

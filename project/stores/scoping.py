@@ -38,6 +38,37 @@ def scope_to_user_stores(queryset: models.QuerySet, user, *, store_field: str | 
     return queryset.filter(**{f"{store_field}__in": member_of})
 
 
+def scope_log_entries(queryset: models.QuerySet, user):
+    """Narrow a queryset of Wagtail's model log entries (the site history) to what ``user`` may
+    see of store-owned objects: entries about a store they do not belong to, or about a row of
+    such a store (any model with a ``store_field``), are left out. Wagtail only checks that the
+    user has some permission on the model, whatever the store."""
+    if user_sees_all_stores(user):
+        return queryset
+    field_names = {f.name for f in queryset.model._meta.get_fields()}
+    if not {"content_type", "object_id"} <= field_names:
+        return queryset  # page log entries: pages are public, they belong to no store's staff
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.functions import Cast
+
+    from project.stores.models import Store
+
+    for model in apps.get_models():
+        if model is Store:
+            visible = scope_to_user_stores(Store.objects.all(), user, store_field="pk")
+        elif hasattr(model, "store_field"):
+            visible = scope_to_user_stores(model._default_manager.all(), user)
+        else:
+            continue
+        keys = visible.annotate(_log_key=Cast("pk", models.CharField())).values("_log_key")
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        queryset = queryset.exclude(
+            models.Q(content_type=content_type) & ~models.Q(object_id__in=keys)
+        )
+    return queryset
+
+
 class StoreScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         return scope_to_user_stores(self, user)

@@ -1,10 +1,11 @@
 from django.http import Http404
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 
 from project.core.admin_views import RefusingDeleteView
-from project.core.exports import SafeIndexView
-from project.stores.scoping import scope_to_user_stores
+from project.core.exports import SafeIndexView, SafeSpreadsheetExportMixin
+from project.stores.scoping import scope_log_entries, scope_to_user_stores
 
 
 class StoreScopedObjectMixin:
@@ -57,3 +58,11 @@ class ScopedUsageView(StoreScopedObjectMixin, usage.UsageView):
 
 class ScopedCopyView(StoreScopedObjectMixin, generic.CopyView):
     pass
+
+
+class StoreScopedLogEntriesView(SafeSpreadsheetExportMixin, LogEntriesView):
+    """Reports > Site history (and its export), narrowed to the user's stores: a role confined to
+    its stores does not read another store's edits (name, code, who, when)."""
+
+    def filter_queryset(self, queryset):
+        return scope_log_entries(super().filter_queryset(queryset), self.request.user)
