@@ -32,28 +32,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.crypto import salted_hmac
 
+from project.core.http import client_address
+
 # A dash: no form field's clean_name can take this name. Bots fill fields that look like these.
 HONEYPOT_FIELD = "your-website"
 
 
 def honeypot_filled(request) -> bool:
     return bool(request.POST.get(HONEYPOT_FIELD, "").strip())
-
-
-def client_address(request) -> str:
-    """The visitor's address: ``REMOTE_ADDR``, or with ``FORMS_TRUSTED_PROXY_COUNT = n`` the one
-    the outermost of our n proxies saw (read from the right of ``X-Forwarded-For``, since a client
-    can write anything on its left)."""
-    proxies = settings.FORMS_TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        hops = [
-            hop.strip()
-            for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if hop.strip()
-        ]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _network(address: str) -> str:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,8 +12,16 @@ from project.core import health
 from project.core.exports import safe_export_urlpatterns
 from project.stores.views import StoreScopedLogEntriesView
 
+
+def not_found(request):
+    raise Http404
+
+
 urlpatterns = [
     path("health/", health.health_view, name="health"),
+    # Wagtail's admin serves /admin/failwhale/ to any signed-in user: a view that fails on purpose
+    # (a server error and an error report on demand). Answered here first, with 404.
+    path("admin/failwhale/", not_found),
     path("", include("aftersales.urls")),
     path("api/v1/", include("forms.urls")),
     # Wagtail's own listings that export (the Reports menu, redirects), answered by the same

@@ -5,9 +5,11 @@ The defaults are the safe ones for a real deployment; ``dev`` and ``test`` relax
 ``production`` refuses to start while a required variable is missing.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "taggit",
     "huey.contrib.djhuey",
     "import_export",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before XFrameOptionsMiddleware: it reads the X-Frame-Options that one set (frame-ancestors).
+    "project.core.security.ContentSecurityPolicyMiddleware",
+    "project.core.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +78,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The sign-in throttle (django-axes) refuses a locked-out user before the model backend is asked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -97,7 +112,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -228,6 +246,7 @@ FORMS_CONFIRMATIONS_PER_CLIENT_HOURLY = env.int("FORMS_CONFIRMATIONS_PER_CLIENT_
 FORMS_CONFIRMATIONS_PER_FORM_HOURLY = env.int("FORMS_CONFIRMATIONS_PER_FORM_HOURLY", default=100)
 # Reverse proxies in front of Django that append to X-Forwarded-For: 0 uses REMOTE_ADDR, 1 the
 # address the (one) proxy saw, and so on. Too high a number lets visitors choose their address.
+# The admin's sign-in throttle finds the client's address the same way (project.core.http).
 FORMS_TRUSTED_PROXY_COUNT = env.int("FORMS_TRUSTED_PROXY_COUNT", default=0)
 # Hours a file uploaded on an earlier step of an unfinished multi-step form is kept.
 FORMS_PENDING_UPLOAD_HOURS = env.int("FORMS_PENDING_UPLOAD_HOURS", default=24)
@@ -264,6 +283,73 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN.
 
+# Content-Security-Policy (django-csp) of every response. Public pages (forms, the customer's
+# decision page) run only our own files: no inline script or style, except one carrying the
+# request's nonce. frame-ancestors follows X-Frame-Options (project.core.security): 'none', or
+# 'self' for the views Wagtail marks SAMEORIGIN (previews).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the signature pad, which paints a drawing sent back with errors from its PNG.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        # Where browsers report what the policy blocked (an endpoint of the monitoring in use).
+        "report-uri": env.str("CSP_REPORT_URI", default="") or None,
+    },
+}
+# What the Wagtail admin (everything under its URL) needs on top. Wagtail 8 still renders inline
+# <script> elements without a nonce (chooser widgets, InlinePanel, date inputs) and style
+# attributes (in templates and in HTML its scripts insert): without 'unsafe-inline' the admin's
+# editing screens break. No nonce here: a nonce would make browsers ignore 'unsafe-inline'.
+# blob: for the previews Wagtail's image and document upload show before sending.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
+# Browser features no Atelier page uses, switched off for every page and any frame in it (photos
+# are taken through the file input, which needs no camera permission).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
+
+# --- Sign-in (Wagtail admin) ----------------------------------------------------------------------
+
+# django-axes counts failed sign-ins per user name and address together: after
+# LOGIN_FAILURE_LIMIT failures, that user name is refused from that address until
+# LOGIN_COOLOFF_MINUTES have passed without another failure, or an administrator unlocks it
+# (Settings > Sign-in lockouts). Other addresses and other users are not affected, so nobody can
+# lock a colleague out from elsewhere. A successful sign-in clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "project.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "project.core.http.client_address"
+# Successful sign-ins are not recorded (no address kept for them); failures only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+# Django's own admin is not served; lockouts are managed in Wagtail's Settings menu.
+AXES_ENABLE_ADMIN = False
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
 # --- Logging --------------------------------------------------------------------------------------
 
 LOGGING = {
@@ -281,6 +367,8 @@ LOGGING = {
 WAGTAIL_SITE_NAME = "Atelier"
 # Staff avatars stay on our servers: no third-party image requests from the admin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a request for Wagtail's latest release from the dashboard (the policy allows none either).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = ATELIER_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

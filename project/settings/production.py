@@ -12,4 +12,13 @@ if not SECRET_KEY:
         "environment."
     )
 
+# Django's deploy check (security.W009) wants at least 50 characters; a shorter key is refused here
+# rather than only warned about.
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too short ({len(SECRET_KEY)} characters): production needs at "
+        "least 50. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+    )
+
 DEBUG = False

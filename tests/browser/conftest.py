@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from tests.browser.policy import watch_policy_errors
+
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 # Flags that keep Chromium quiet on a machine without outside network, running as root.
 CHROMIUM_ARGS = [
@@ -72,9 +74,11 @@ def browser(chromium_path, monkeypatch):
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh page whose relative URLs resolve against the live test server."""
+    """A fresh page whose relative URLs resolve against the live test server. A test whose pages
+    broke the Content-Security-Policy or Permissions-Policy (the console says so) fails."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)
+    policy_errors = watch_policy_errors(context)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
@@ -83,6 +87,8 @@ def page(browser, live_server, request):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+    if policy_errors:
+        pytest.fail("The browser reported policy errors:\n" + "\n".join(policy_errors))
 
 
 @pytest.fixture
