@@ -419,9 +419,14 @@ ENTRIES = [
       "any    : login    ok       ok       ok       ok       ok       ok       ok       ok"),
     E("route:admin/test404/", fixed("/admin/test404/"),
       "any    : login    ok       ok       ok       ok       ok       ok       ok       ok"),
-    # Wagtail's page to test error reporting raises on purpose, for anyone allowed in the admin.
-    E("wagtailadmin_error_test", to("wagtailadmin_error_test"),
-      "any    : login    500      500      500      500      500      500      500      500"),
+    # Wagtail's page to test error reporting (it raises on purpose) is answered 404 first.
+    E("wagtailadmin_error_test route:admin/failwhale/", fixed("/admin/failwhale/"),
+      "any    : 404      404      404      404      404      404      404      404      404"),
+    # Settings > Sign-in lockouts: superusers and holders of axes.delete_accessattempt.
+    E("lockouts:index", to("lockouts:index"),
+      "any    : login    ok       denied   denied   denied   denied   denied   denied   denied"),
+    E("lockouts:unlock", to("lockouts:unlock"),
+      "any    : login    405      denied   denied   denied   denied   denied   denied   denied"),
     E("wagtailadmin_api:*", fixed("/admin/api/main/pages/"),
       "any    : login    ok       ok       ok       ok       ok       ok       ok       ok"),
     E("wagtailadmin_explore_root wagtailadmin_explore wagtailadmin_explore_results",
