@@ -96,6 +96,8 @@ class CaseTransitionView(CaseViewMixin, TemplateView):
 
     template_name = "workflows/cases/transition.html"
     prefix = "transition"
+    # What the transition and its page read besides the case: its version and its store.
+    case_related = ("version", "store")
 
     def prepare(self, **kwargs) -> None:
         self.transition = self.case.definition.transition(kwargs["code"])
