@@ -29,7 +29,7 @@ def user_store_ids(user) -> frozenset[int]:
         from project.stores.models import StoreMembership  # models.py imports this module
 
         cached = frozenset(
-            StoreMembership.objects.filter(user=user).values_list("store_id", flat=True)
+            StoreMembership.objects.filter(user_id=user.pk).values_list("store_id", flat=True)
         )
         user._atelier_store_ids = cached
     return cached

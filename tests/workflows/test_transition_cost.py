@@ -112,9 +112,9 @@ def cold(monkeypatch):
 # --- Queries --------------------------------------------------------------------------------------
 
 # The user (1), their permissions (2: their own and their groups'), their stores (1), the case with
-# its version and store (1); then the savepoint (2, in a test's transaction), the locked read
-# with the store's calendar version (1), the user's groups (1, the transition is reserved to
-# one), the UPDATE (1) and the event (1).
+# its version (1); then the savepoint (2, in a test's transaction), the locked read with the
+# store as it is now (1), the user's groups (1, the transition is reserved to one), the UPDATE
+# (1) and the event (1).
 WARM_QUERIES = 11
 # Cold, the store's opening hours (1) and the holidays of the year the deadline falls in (1).
 COLD_QUERIES = WARM_QUERIES + 2

@@ -296,19 +296,19 @@ def _check_customer(customer: dict) -> None:
         )
 
 
-def _lock(case: Case, *, columns: tuple[str, ...] | None = None, annotations=None) -> Case:
+def _lock(case: Case, *, columns: tuple[str, ...] | None = None, with_store: bool = False) -> Case:
     """``case`` read again with its row locked until the transaction ends (SELECT ... FOR UPDATE
     OF the case row on PostgreSQL): all its columns, or only ``columns`` (the others load when
-    first used), with ``annotations``. Only the case row is read and locked: its version
-    (immutable) and its store are taken over from ``case`` when loaded there, and otherwise load
-    when first used."""
+    first used). Only the case row is locked. Its version (immutable) is taken over from
+    ``case`` when loaded there; its store is read in the same query ``with_store``, otherwise
+    taken over from ``case`` too, and otherwise loads when first used."""
     queryset = Case.objects.select_for_update(of=("self",))
+    if with_store:
+        queryset = queryset.select_related("store")
     if columns is not None:
         queryset = queryset.only(*columns)
-    if annotations:
-        queryset = queryset.annotate(**annotations)
     locked = queryset.get(pk=case.pk)
-    for relation in _LOCK_KEEPS:
+    for relation in _LOCK_KEEPS[:1] if with_store else _LOCK_KEEPS:
         if relation.is_cached(case) and getattr(case, relation.attname) == getattr(
             locked, relation.attname
         ):
@@ -351,18 +351,14 @@ def _transition_columns(definition: TransitionDef | None) -> tuple[str, ...] | N
 
 
 def _lock_for_transition(case: Case, code: str) -> Case:
-    """The locked read of a transition, in one query: the columns the transition reads and the
-    store's calendar version (its deadline's key, ``project.stores.calendar``). What the
-    transition reads is known from the version ``case`` was loaded with; when the case was moved
-    to another version meanwhile, what the other version's transition reads as well is loaded
-    before it fires."""
+    """The locked read of a transition, in one query: the columns of the case the transition
+    reads, and its store as it is now (its time zone and calendar version, the key of the
+    store's cached hours and holidays: ``project.stores.calendar``). What the transition reads
+    is known from the version ``case`` was loaded with; when the case was moved to another
+    version meanwhile, what the other version's transition reads as well is loaded before it
+    fires."""
     hint = case.version.definition.transition(code) if _LOCK_KEEPS[0].is_cached(case) else None
-    locked = _lock(
-        case,
-        columns=_transition_columns(hint),
-        annotations={"lock_calendar_version": F("store__calendar_version")},
-    )
-    locked._calendar_version = locked.__dict__.pop("lock_calendar_version")
+    locked = _lock(case, columns=_transition_columns(hint), with_store=True)
     definition = locked.definition.transition(code)
     if definition is not hint:
         missing = [
@@ -440,7 +436,7 @@ def case_transition(
             elapsed = now - locked.state_entered_at
             locked.state_entered_at = now
             locked.due_at = _deadline(
-                locked.store, target, now, calendar_version=locked._calendar_version
+                locked.store, target, now, calendar_version=locked.store.calendar_version
             )
             changed = ["state", "state_entered_at", "due_at"]
             closed_at = now if target.is_terminal else None
