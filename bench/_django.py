@@ -1,8 +1,10 @@
-"""Shared set-up for benchmarks: Django on a throw-away PostgreSQL database.
+"""Shared set-up for benchmarks: Django on a throw-away database.
 
-``BENCH_DATABASE_URL`` (default: the local PostgreSQL ``test`` database) names the server; the
-benchmark creates its own database beside it and drops it at the end, so it never touches real
-or test data.
+The database server is the one ``DATABASE_URL`` names, as for the project (SQLite in ``var/``
+when it is not set). A benchmark creates its own database beside it (``<name>_<benchmark>`` on
+PostgreSQL, ``var/bench_<benchmark>.sqlite3`` on SQLite) and drops it at the end, so it never
+touches real or test data. The settings are the test settings plus the benchmark-only apps
+(``bench/_settings.py``).
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings.test")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"
-)
+os.environ["DJANGO_SETTINGS_MODULE"] = "_settings"
 
 
 @contextlib.contextmanager
 def bench_database(name: str):
-    """Set Django up on a fresh database ``name`` (migrated), dropped when the block ends."""
+    """Set Django up on a fresh database for benchmark ``name`` (migrated), dropped when the
+    block ends."""
     import django
     from django.conf import settings
 
-    settings.DATABASES["default"]["TEST"] = {"NAME": name}
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_name = str(settings.VAR_DIR / f"bench_{name}.sqlite3")
+    else:
+        test_name = f"{database['NAME']}_{name}"
+    database["TEST"] = {"NAME": test_name}
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client
     django.setup()
     from django.db import connection

@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
 from forms.rules import RuleError, parse_rule
@@ -90,7 +91,9 @@ def user_group_names(user) -> frozenset[str]:
 def _user_groups(user) -> tuple[frozenset[int], frozenset[str]]:
     cached = getattr(user, "_atelier_groups", None)
     if cached is None:
-        rows = list(user.groups.values_list("pk", "name"))
+        # Through the membership table: cheaper to build than the related manager's query.
+        memberships = get_user_model().groups.through.objects.filter(user_id=user.pk)
+        rows = list(memberships.values_list("group_id", "group__name"))
         cached = (frozenset(pk for pk, _name in rows), frozenset(name for _pk, name in rows))
         user._atelier_groups = cached
     return cached

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from project.accounts.system_users import SCHEDULER_USERNAME
-from project.stores.models import StoreMembership
+from project.stores.scoping import user_store_ids
 from workflows.definition import (
     TransitionDef,
 )
@@ -11,20 +11,20 @@ from workflows.errors import InvalidInput, TransitionRefused
 from workflows.models import (
     Case,
 )
-from workflows.rule_context import missing_conversions, rule_context
+from workflows.rule_context import _Attempt, missing_conversions, rule_context
 
 
 def may_act_on(case: Case, actor) -> bool:
     """Whether ``actor`` may change ``case`` at all (transitions, notes, files, assignment):
     an active user with the ``change_case`` permission (staff and approvers; auditors only look)
-    who belongs to the case's store, or has access to every store."""
+    who belongs to the case's store, or has access to every store. Their stores are read once
+    per user instance (a request's user, ``user_store_ids``), as their permissions are."""
     if not actor.is_active:
         return False
     if actor.is_superuser:
         return True
     return actor.has_perm("workflows.change_case") and (
-        actor.has_perm("stores.access_all_stores")
-        or StoreMembership.objects.filter(store_id=case.store_id, user=actor).exists()
+        actor.has_perm("stores.access_all_stores") or case.store_id in user_store_ids(actor)
     )
 
 
@@ -36,8 +36,19 @@ def _refuse_read_only(case: Case, actor) -> None:
         )
 
 
-def transition_refusal(case: Case, definition: TransitionDef | None, actor, code: str = ""):
-    """Why ``actor`` may not fire ``definition`` on ``case`` now, or None when they may."""
+def transition_refusal(
+    case: Case,
+    definition: TransitionDef | None,
+    actor,
+    code: str = "",
+    *,
+    attempt: _Attempt | None = None,
+):
+    """Why ``actor`` may not fire ``definition`` on ``case`` now, or None when they may.
+
+    ``attempt`` (``case_transition``'s): the condition is read from its context and, when it
+    holds, the attempt remembers it, so ``Case.fire``'s own guard does not build the context and
+    evaluate the condition again."""
     if definition is None:
         return TransitionRefused(
             f"“{code}” is not a transition of {case.process} (version {case.version.number}).",
@@ -70,8 +81,10 @@ def transition_refusal(case: Case, definition: TransitionDef | None, actor, code
         )
     rule = definition.rule
     if rule is not None:
-        context = rule_context(case, actor)
+        context = attempt.context if attempt is not None else rule_context(case, actor)
         failing = rule.explain(context)
+        if failing is None and attempt is not None:
+            attempt.condition_held = True
         if failing is not None:
             explanation = definition.condition_message or (
                 f"the condition {failing} does not hold."

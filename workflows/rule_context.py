@@ -164,10 +164,13 @@ def _data_field_types(case: Case) -> dict[str, str]:
 
 class _Attempt:
     """What ``Case.fire``'s condition and permission checks read; the rule context is built
-    only when the transition has a condition."""
+    only when the transition has a condition, once. ``condition_held`` is set by
+    ``transition_refusal`` when it found the condition holding in this context, so the guard
+    does not evaluate it again."""
 
     def __init__(self, transition: TransitionDef, case: Case, actor):
         self.transition, self._case, self._actor = transition, case, actor
+        self.condition_held = False
 
     @functools.cached_property
     def context(self) -> dict:

@@ -12,15 +12,19 @@ from collections.abc import Mapping
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from project.stores.scoping import scope_to_user_stores
 from workflows.definition import ProcessDefinition
 from workflows.models import Case, CaseEvent, ProcessVersion
 
 DASHBOARD_LIMIT = 10
 
 
+# Everything a listing or a case page shows comes through these joins: no query per row.
+CASE_RELATED = ("process", "version", "store", "assignee")
+
+
 def _scoped(user) -> QuerySet[Case]:
-    # Everything a listing shows comes through these joins: no query per row.
-    return Case.objects.for_user(user).select_related("process", "version", "store", "assignee")
+    return Case.objects.for_user(user).select_related(*CASE_RELATED)
 
 
 def _due_first(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -93,9 +97,13 @@ def cases_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
     )
 
 
-def case_get(*, user, pk) -> Case:
-    """One case ``user`` may see, or ``Case.DoesNotExist`` (also for another store's case)."""
-    return _scoped(user).get(pk=pk)
+def case_get(*, user, pk, related: tuple[str, ...] = CASE_RELATED) -> Case:
+    """One case ``user`` may see, or ``Case.DoesNotExist`` (also for another store's case),
+    with the ``related`` rows it is shown with. Every case page and action asks it: the user's
+    stores are read once per request and given as a list (``scope_to_user_stores(by_ids=True)``).
+    """
+    queryset = scope_to_user_stores(Case.objects.all(), user, by_ids=True)
+    return queryset.select_related(*related).get(pk=pk)
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

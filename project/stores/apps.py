@@ -6,3 +6,8 @@ class StoresConfig(AppConfig):
     label = "stores"
     verbose_name = "Stores"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from project.stores.calendar import connect_receivers
+
+        connect_receivers()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from project.accounts.demo import DEMO_USERS
+from project.stores.calendar import store_calendar_changed
 from project.stores.choices import Currency, Weekday
 from project.stores.models import ExchangeRate, Holiday, OpeningHours, Store, StoreMembership
 
@@ -116,6 +117,7 @@ def seed(*, log) -> None:
             Holiday(store=store, date=date, name=name, sort_order=index)
             for index, (date, name) in enumerate(spec["holidays"])
         )
+        store_calendar_changed(store)  # bulk_create sends no signal
         stores[store.code] = store
         log(f"  store {store}")
 

@@ -1,3 +1,4 @@
+import uuid
 import zoneinfo
 
 import phonenumbers
@@ -71,6 +72,9 @@ class Store(ClusterableModel):
         help_text=_("International format (E.164), e.g. +12125550100."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A new random value whenever the opening hours or holidays change: the key under which
+    # every process caches the store's calendar (``project.stores.calendar``).
+    calendar_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     store_field = "pk"
     objects = StoreScopedQuerySet.as_manager()
@@ -134,7 +138,8 @@ class OpeningHours(Orderable):
 class Holiday(Orderable):
     """A day the store is closed: SLA clocks do not run on it."""
 
-    store = ParentalKey(Store, on_delete=models.CASCADE, related_name="holidays")
+    # Indexed by "stores_holiday_unique_date" (store, date), which it leads.
+    store = ParentalKey(Store, on_delete=models.CASCADE, related_name="holidays", db_index=False)
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=120, blank=True)
 
@@ -152,8 +157,12 @@ class Holiday(Orderable):
 class StoreMembership(models.Model):
     """Makes a user one of a store's people: they see that store's data."""
 
+    # Indexed by "stores_membership_unique" (user, store), which it leads.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="store_memberships",
+        db_index=False,
     )
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -37,7 +37,8 @@ def _source_allowed(case: Case) -> bool:
 
 def _condition_holds(case: Case) -> bool:
     rule = _attempted(case).rule
-    return rule is None or rule.evaluate(case._attempt.context)
+    attempt = case._attempt
+    return rule is None or attempt.condition_held or rule.evaluate(attempt.context)
 
 
 def _actor_allowed(case: Case, user) -> bool:
@@ -53,12 +54,16 @@ class CaseQuerySet(StoreScopedQuerySet):
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
-    process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="cases")
+    # Foreign keys without an index of their own lead a composite index (Meta below): an index
+    # more is written by every transition and read by no query.
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     version = models.ForeignKey(ProcessVersion, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="cases")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="cases", db_index=False)
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_phone = models.CharField(_("customer phone"), max_length=32, blank=True)
     customer_email = models.EmailField(_("customer e-mail"), blank=True)
@@ -70,6 +75,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,
     )
     # Changed only by ``fire`` below; django-fsm refuses any direct assignment.
     state = FSMField(_("state"), max_length=60, protected=True)
@@ -97,6 +103,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The case list's default order, so page 1 of a large table is an index scan.
             models.Index(fields=["-opened_at", "-id"], name="workflows_case_opened"),
+            # These three also serve their first column's foreign key (a process, store or
+            # user deleted, a filter on one of them).
             models.Index(fields=["process", "state"], name="workflows_case_proc_state"),
             models.Index(fields=["store", "state"], name="workflows_case_store_state"),
             models.Index(fields=["assignee", "closed_at"], name="workflows_case_assignee"),
@@ -145,7 +153,8 @@ class CaseEventQuerySet(ImmutableQuerySetMixin, StoreScopedQuerySet):
 class CaseEvent(ImmutableModel):
     """One thing that happened to a case. Written once by a service; never changed or deleted."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Indexed by "workflows_event_case" (case, created_at), which it leads.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,7 +194,6 @@ class CaseEvent(ImmutableModel):
         verbose_name_plural = _("case events")
         indexes = [
             models.Index(fields=["case", "created_at"], name="workflows_event_case"),
-            models.Index(fields=["from_state", "created_at"], name="workflows_event_from"),
         ]
 
     def __str__(self):

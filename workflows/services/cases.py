@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import ConcurrentTransition
 
 from forms.builder import build_form
 from forms.models import FormVersion
@@ -116,11 +117,18 @@ def _form_data(form, *, case: Case | None = None, actor=None) -> dict:
     return form.get_data_for_storage(save_file=save_file)
 
 
-def _deadline(store: Store, state: StateDef, start: datetime.datetime):
+def _deadline(
+    store: Store,
+    state: StateDef,
+    start: datetime.datetime,
+    *,
+    calendar_version: uuid.UUID | None = None,
+):
     """When a case entering ``state`` at ``start`` is due; None when the state has no SLA
     target, or one out of range (a version published before SLA targets had a range may hold
     999,999.99 hours) or that the store's hours cannot place. The case then goes without a
-    deadline and the problem is logged, instead of the opening or the transition failing."""
+    deadline and the problem is logged, instead of the opening or the transition failing.
+    ``calendar_version``: the store's, read with the work at hand (read now when not given)."""
     hours = state.sla_hours
     if hours is None:
         return None
@@ -129,7 +137,7 @@ def _deadline(store: Store, state: StateDef, start: datetime.datetime):
         problem = f"out of the range {SLA_HOURS_MIN} to {SLA_HOURS_MAX}"
     else:
         try:
-            return add_business_hours(store, start, hours)
+            return add_business_hours(store, start, hours, calendar_version=calendar_version)
         except (ArithmeticError, ValueError) as exc:  # OverflowError is an ArithmeticError
             problem = str(exc)
     logger.warning(
@@ -203,7 +211,14 @@ def case_open(
         raise InvalidInput(f"“{process}” has no published version: publish it first.")
     if not process.is_active:
         raise InvalidInput(f"“{process}” is not active: cases cannot be opened.")
-    if not Store.objects.for_user(actor).filter(pk=store.pk).exists():
+    # The store's calendar version (its deadlines' key) is read with the membership check.
+    calendar_version = (
+        Store.objects.for_user(actor)
+        .filter(pk=store.pk)
+        .values_list("calendar_version", flat=True)
+        .first()
+    )
+    if calendar_version is None:
         raise InvalidInput(f"You are not a member of {store.name}.")
     definition = version.definition
     form = _validate_form(definition.intake_form_version_id, data, files)
@@ -230,7 +245,7 @@ def case_open(
             assignee=assignee,
             state=initial.code,
             state_entered_at=now,
-            due_at=_deadline(store, initial, now),
+            due_at=_deadline(store, initial, now, calendar_version=calendar_version),
             data=clean_data,
             opened_at=now,
             opened_by=actor,
@@ -281,12 +296,19 @@ def _check_customer(customer: dict) -> None:
         )
 
 
-def _lock(case: Case) -> Case:
+def _lock(case: Case, *, columns: tuple[str, ...] | None = None, with_store: bool = False) -> Case:
     """``case`` read again with its row locked until the transaction ends (SELECT ... FOR UPDATE
-    on PostgreSQL). Only the case row is read: its version (immutable) and its store are taken
-    over from ``case`` when loaded there, and otherwise load when first used."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    for relation in _LOCK_KEEPS:
+    OF the case row on PostgreSQL): all its columns, or only ``columns`` (the others load when
+    first used). Only the case row is locked. Its version (immutable) is taken over from
+    ``case`` when loaded there; its store is read in the same query ``with_store``, otherwise
+    taken over from ``case`` too, and otherwise loads when first used."""
+    queryset = Case.objects.select_for_update(of=("self",))
+    if with_store:
+        queryset = queryset.select_related("store")
+    if columns is not None:
+        queryset = queryset.only(*columns)
+    locked = queryset.get(pk=case.pk)
+    for relation in _LOCK_KEEPS[:1] if with_store else _LOCK_KEEPS:
         if relation.is_cached(case) and getattr(case, relation.attname) == getattr(
             locked, relation.attname
         ):
@@ -295,6 +317,58 @@ def _lock(case: Case) -> Case:
 
 
 _LOCK_KEEPS = (Case._meta.get_field("version"), Case._meta.get_field("store"))
+
+# The columns of the case every transition reads under its lock, and those some need as well;
+# the rest (customer details, numbers, answers) is left in the database when not needed.
+_TRANSITION_COLUMNS = ("id", "state", "state_entered_at", "closed_at", "version", "store")
+_REFERENCE_COLUMNS = ("reference",)  # named by refusals and by attachments' paths
+_CONDITION_COLUMNS = (  # what a condition reads (``rule_context``)
+    "reference",
+    "data",
+    "assignee",
+    "opened_at",
+    "opened_by",
+    "customer_name",
+    "customer_phone",
+    "customer_email",
+    "customer_language",
+)
+_CUSTOMER_MESSAGE_COLUMNS = ("reference", "customer_name", "customer_email")
+
+
+def _transition_columns(definition: TransitionDef | None) -> tuple[str, ...] | None:
+    """The columns of the case ``definition`` reads; None (all) for an unknown transition."""
+    if definition is None:
+        return None
+    columns = [*_TRANSITION_COLUMNS, *_REFERENCE_COLUMNS]
+    if definition.rule is not None:
+        columns += _CONDITION_COLUMNS
+    if definition.step_form_version_id:
+        columns.append("data")
+    if definition.customer_message:
+        columns += _CUSTOMER_MESSAGE_COLUMNS
+    return tuple(dict.fromkeys(columns))
+
+
+def _lock_for_transition(case: Case, code: str) -> Case:
+    """The locked read of a transition, in one query: the columns of the case the transition
+    reads, and its store as it is now (its time zone and calendar version, the key of the
+    store's cached hours and holidays: ``project.stores.calendar``). What the transition reads
+    is known from the version ``case`` was loaded with; when the case was moved to another
+    version meanwhile, what the other version's transition reads as well is loaded before it
+    fires."""
+    hint = case.version.definition.transition(code) if _LOCK_KEEPS[0].is_cached(case) else None
+    locked = _lock(case, columns=_transition_columns(hint), with_store=True)
+    definition = locked.definition.transition(code)
+    if definition is not hint:
+        missing = [
+            Case._meta.get_field(name).attname
+            for name in _transition_columns(definition) or ()
+            if Case._meta.get_field(name).attname not in locked.__dict__
+        ]
+        if missing:  # loaded now, not half-way through the transition (see case_transition)
+            locked.refresh_from_db(fields=missing)
+    return locked
 
 
 def case_transition(
@@ -319,7 +393,7 @@ def case_transition(
         raise TransitionRefused(problem, reason="comment", field_errors={"comment": [problem]})
     try:
         with transaction.atomic():
-            locked = _lock(case)
+            locked = _lock_for_transition(case, transition)
             if expected_state is not None and locked.state != expected_state:
                 current = locked.current_state
                 raise CaseChanged(
@@ -327,7 +401,10 @@ def case_transition(
                     f"“{current.label if current else locked.state}”. Reload it and try again."
                 )
             definition = locked.definition.transition(transition)
-            refusal = transition_refusal(locked, definition, actor, transition)
+            # One attempt for the checks below and Case.fire's guard: the condition's context
+            # is built once and the condition evaluated once.
+            attempt = _Attempt(definition, locked, actor) if definition is not None else None
+            refusal = transition_refusal(locked, definition, actor, transition, attempt=attempt)
             if refusal is not None:
                 raise refusal
             if definition.comment_required and not comment:
@@ -345,10 +422,12 @@ def case_transition(
 
             now = now or timezone.now()
             from_state = locked.state
-            locked._attempt = _Attempt(definition, locked, actor)
+            # transition_refusal checked who may fire it; django-fsm checks the source and the
+            # condition again as it fires (the condition from the attempt's memory). No column
+            # may load between here and the save: loading one resets django-fsm's record of the
+            # state as read, which its concurrency guard compares with.
+            locked._attempt = attempt
             try:
-                if not has_transition_perm(locked.fire, actor):  # django-fsm's own checks
-                    raise TransitionRefused("This transition is not allowed.", reason="permission")
                 locked.fire(definition)
             finally:
                 del locked._attempt
@@ -356,7 +435,9 @@ def case_transition(
             target = locked.current_state
             elapsed = now - locked.state_entered_at
             locked.state_entered_at = now
-            locked.due_at = _deadline(locked.store, target, now)
+            locked.due_at = _deadline(
+                locked.store, target, now, calendar_version=locked.store.calendar_version
+            )
             changed = ["state", "state_entered_at", "due_at"]
             closed_at = now if target.is_terminal else None
             if closed_at != locked.closed_at:
@@ -419,7 +500,8 @@ def _show_saved(case: Case, saved: Case) -> None:
     if case is saved:
         return
     for model_field in Case._meta.concrete_fields:
-        case.__dict__[model_field.attname] = saved.__dict__[model_field.attname]
+        if model_field.attname in saved.__dict__:  # the columns the transition read
+            case.__dict__[model_field.attname] = saved.__dict__[model_field.attname]
     case._state.fields_cache = dict(saved._state.fields_cache)
 
 

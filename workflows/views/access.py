@@ -27,12 +27,12 @@ def sees_cases(user) -> bool:
     return can_view_cases(user) and Store.objects.for_user(user).exists()
 
 
-def case_or_404(request, pk) -> Case:
+def case_or_404(request, pk, *, related: tuple[str, ...] = selectors.CASE_RELATED) -> Case:
     """The case if ``request.user`` sees its store; 404 otherwise, so that another store's case
-    is indistinguishable from a missing one."""
+    is indistinguishable from a missing one. ``related``: the rows loaded with it."""
     if not can_view_cases(request.user):
         raise PermissionDenied
     try:
-        return selectors.case_get(user=request.user, pk=pk)
+        return selectors.case_get(user=request.user, pk=pk, related=related)
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404 from exc

@@ -96,6 +96,9 @@ class CaseTransitionView(CaseViewMixin, TemplateView):
 
     template_name = "workflows/cases/transition.html"
     prefix = "transition"
+    # What the transition and its page read besides the case: its version (the transition reads
+    # the store with its locked read).
+    case_related = ("version",)
 
     def prepare(self, **kwargs) -> None:
         self.transition = self.case.definition.transition(kwargs["code"])

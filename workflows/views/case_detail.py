@@ -35,9 +35,11 @@ class CaseViewMixin(WagtailAdminTemplateMixin):
     """A page about one case the user may see (404 otherwise)."""
 
     header_icon = CASE_ICON
+    # The rows loaded with the case: what the page shows of it.
+    case_related = selectors.CASE_RELATED
 
     def dispatch(self, request, *args, **kwargs):
-        self.case = case_or_404(request, kwargs["pk"])
+        self.case = case_or_404(request, kwargs["pk"], related=self.case_related)
         self.prepare(**kwargs)
         return super().dispatch(request, *args, **kwargs)
 
