@@ -87,7 +87,7 @@ class _CalendarCache:
         for weekday, opens, closes in rows:
             intervals.setdefault(weekday, []).append((opens, closes))
         calendar = StoreCalendar(
-            store_id, {weekday: tuple(sorted(rows)) for weekday, rows in intervals.items()}
+            store_id, {weekday: tuple(sorted(day)) for weekday, day in intervals.items()}
         )
         with self._lock:
             calendar = self._entries.setdefault(key, calendar)
